@@ -1,0 +1,48 @@
+# Symphony staff portal. `make` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
+	SECRET_KEY=check-deploy-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
+	DATABASE_URL=postgres://portal@127.0.0.1:5432/portal ALLOWED_HOSTS=portal.example
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint check-migrations check-deploy pytest bench audit clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(BIN)/.installed ## Serve the portal with the demo trust on http://127.0.0.1:$(PORT) (SQLite, local files)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(BIN)/.installed lint check-migrations check-deploy pytest ## The whole suite: lint, migrations, deploy checks, tests
+
+lint: $(BIN)/.installed ## ruff (with security rules)
+	$(BIN)/ruff check .
+
+check-migrations: $(BIN)/.installed ## Fail if a model change has no migration
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+check-deploy: $(BIN)/.installed ## Django's deployment checks under production settings (dummy values)
+	$(DEPLOY_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest: $(BIN)/.installed ## The tests (DATABASE_URL=postgres://… runs them on PostgreSQL)
+	$(BIN)/pytest
+
+audit: $(BIN)/.installed ## Known vulnerabilities in the pinned requirements
+	$(BIN)/pip-audit -r requirements.txt
+
+bench: $(BIN)/.installed ## Benchmarks against the bare request (see bench/README.md)
+	$(BIN)/python -m bench.run
+
+clean: ## Remove the virtualenv, the SQLite database and local media
+	rm -rf $(VENV) db.sqlite3 media

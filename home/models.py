@@ -1,0 +1,19 @@
+from wagtail import hooks
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    """The portal's root page: each person's signed-in dashboard.
+
+    Apps add their sections through the `portal_dashboard_panels` hook: a function taking the request
+    and returning a `home.panels.DashboardPanel` (or None when it has nothing for this person).
+    """
+
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        panels = [fn(request) for fn in hooks.get_hooks("portal_dashboard_panels")]
+        context["panels"] = sorted((p for p in panels if p is not None), key=lambda p: p.order)
+        return context

@@ -1,0 +1,9 @@
+"""The embedded default for `make run`: SQLite, local files, console email, the demo trust."""
+
+from .base import *  # noqa: F403
+from .env import env_list, env_str
+
+DEBUG = True
+SECRET_KEY = env_str("SECRET_KEY", "dev-only-not-secret-5f1c0b7e4d9a")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+DEMO_ALLOWED = True

@@ -1,0 +1,39 @@
+"""The vocabulary of the role × URL matrix (portal/tests/test_url_matrix.py).
+
+Each app lists its URLs in `<app>/tests/url_expectations.py` as `EXPECTATIONS`, a list of `Expect`.
+A URL is a string, or a function of the `world` (personas plus the objects each app's `build_world`
+made) for URLs that name an object. `allowed` lists the personas that get the page (200, or a
+redirect within their own journey); everyone else must be refused: 403, 404, or a redirect to sign-in.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+PERSONAS = ("staff", "governor", "dt", "dt_castle", "head", "admin", "nobody")
+EVERYONE = frozenset(PERSONAS)
+MFA_PERSONAS = frozenset({"dt", "dt_castle", "head", "admin"})
+
+
+@dataclass(frozen=True)
+class Expect:
+    route: str  # the route as Django's resolver spells it, e.g. "policies/<int:pk>/receipt/"
+    url: str | Callable[[dict], str]
+    allowed: frozenset = field(default_factory=frozenset)
+    anonymous_ok: bool = False  # answers without signing in (sign-in, health)
+    allowed_status: tuple = (200,)
+    note: str = ""
+
+    def resolve(self, world) -> str:
+        return self.url(world) if callable(self.url) else self.url
+
+
+@dataclass(frozen=True)
+class Covered:
+    """A third-party tree covered by sample URLs elsewhere in the matrix (e.g. allauth's screens)."""
+
+    prefix: str
+    reason: str
+    except_prefixes: tuple = ()  # routes under these must each have an Expect
+
+    def covers(self, route: str, own_prefixes) -> bool:
+        return route.startswith(self.prefix) and not route.startswith(tuple(own_prefixes))

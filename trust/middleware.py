@@ -1,0 +1,71 @@
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from .access import needs_mfa
+
+MFA_VERIFIED_SESSION_KEY = "trust_mfa_verified"
+
+# While enrolling, a person may reach sign-in, sign-out, the MFA screens and static files only.
+_ENROLMENT_PREFIXES = ("/accounts/", "/static/", "/health/")
+
+
+def _session_passed_mfa(request) -> bool:
+    if request.session.get(MFA_VERIFIED_SESSION_KEY):
+        return True
+    records = get_authentication_records(request, request.user)
+    if any(record.get("method") == "mfa" for record in records):
+        return True
+    # Enrolling (which needs the password again and a valid code) proves the factor for this session.
+    signed_in_at = min((record["at"] for record in records if "at" in record), default=None)
+    totp = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).first()
+    return bool(totp and signed_in_at and totp.created_at.timestamp() >= signed_in_at)
+
+
+class RequireMFAMiddleware:
+    """People whose role needs MFA must enrol before any page, and every session must have passed it.
+
+    The second check closes any sign-in path that skips allauth's MFA stage (such as Wagtail's
+    own /admin/login/): such a session is ended at its first request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.session.get(MFA_VERIFIED_SESSION_KEY)
+            and needs_mfa(user)
+        ):
+            if _session_passed_mfa(request):
+                request.session[MFA_VERIFIED_SESSION_KEY] = True
+            elif Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                logout(request)
+                return redirect(reverse("account_login"))
+            elif not request.path.startswith(_ENROLMENT_PREFIXES):
+                return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Nothing shown to a signed-in person is kept by a browser or shared cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
+        from django.conf import settings
+
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -1,0 +1,51 @@
+from portal.tests.access import EVERYONE, Covered, Expect
+
+TRUST_ADMIN = frozenset({"admin"})
+
+
+def viewset_expectations(name, pk_of, allowed=TRUST_ADMIN, deletable=True):
+    """The screens a Wagtail ModelViewSet serves, each against every persona."""
+    listing = [("", ""), ("results/", "results/"), ("new/", "new/")]
+    per_object = ["edit", "delete", "history", "history-results", "usage"]
+    items = [Expect(f"admin/{name}/{route}", f"/admin/{name}/{path}", allowed=allowed) for route, path in listing]
+    items += [
+        Expect(
+            f"admin/{name}/{view}/<int:pk>/",
+            lambda w, view=view: f"/admin/{name}/{view}/{pk_of(w)}/",
+            allowed=allowed if (deletable or view != "delete") else frozenset(),
+        )
+        for view in per_object
+    ]
+    return items
+
+
+ADMIN_USERS = frozenset({"dt", "dt_castle", "head", "admin"})
+
+EXPECTATIONS = [
+    Expect("health/live", "/health/live", anonymous_ok=True),
+    Expect("health/ready", "/health/ready", anonymous_ok=True),
+    Expect("admin/login/", "/admin/login/", anonymous_ok=True, allowed_status=(302,)),
+    Expect("accessibility/", "/accessibility/", allowed=EVERYONE),
+    Expect("admin/", "/admin/", allowed=ADMIN_USERS),
+    Expect("admin/trust/import-staff/", "/admin/trust/import-staff/", allowed=frozenset({"admin"})),
+    Expect(r"^((?:[\w\-]+/)*)$", "/", allowed=EVERYONE),
+    *viewset_expectations("schools", lambda w: w["personas"].brook.pk, deletable=False),
+    *viewset_expectations("memberships", lambda w: w["personas"].staff.memberships.first().pk),
+    Expect("accounts/login/", "/accounts/login/", anonymous_ok=True, allowed_status=(200, 302)),
+    Expect("accounts/password/reset/", "/accounts/password/reset/", anonymous_ok=True, allowed_status=(200, 302)),
+    Expect("accounts/2fa/", "/accounts/2fa/", allowed=EVERYONE),
+    Expect("accounts/sessions/", "/accounts/sessions/", allowed=EVERYONE),
+]
+
+# Admin screens of our own: every route under these needs its own Expect.
+OWN_ADMIN_PREFIXES = ["admin/trust/", "admin/schools/", "admin/memberships/"]
+
+COVERED = [
+    Covered("_util/", "Wagtail's page-privacy screens; the portal sets no page privacy (sign-in covers all)"),
+    Covered("admin/", "Wagtail's own admin screens: access is sampled through /admin/ above"),
+    Covered("accounts/", "allauth's own screens: sign-in, reset, MFA and sessions are sampled above"),
+    Covered("documents/", "Wagtail document serving: permission tests in policy/training"),
+    Covered("^media/", "image renditions in DEBUG only"),
+    Covered("^static/", "static files in DEBUG only"),
+]
+

@@ -1,0 +1,55 @@
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from .access import has_role
+from .admin_views import import_staff_view
+from .enums import Role
+from .models import Membership, School
+
+
+class SchoolViewSet(ModelViewSet):
+    model = School
+    icon = "home"
+    form_fields = ["name", "slug", "urn", "local_authority"]
+    list_display = ["name", "slug", "urn", "local_authority"]
+    search_fields = ["name", "urn"]
+    copy_view_enabled = False
+
+
+class MembershipViewSet(ModelViewSet):
+    model = Membership
+    icon = "group"
+    menu_label = "People's roles"
+    form_fields = ["user", "role", "school", "job_title", "started_on", "ended_on"]
+    list_display = ["user", "role", "school", "started_on", "ended_on"]
+    list_filter = ["role", "school"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    copy_view_enabled = False
+
+
+class TrustViewSetGroup(ModelViewSetGroup):
+    menu_label = "Trust"
+    menu_icon = "site"
+    items = (SchoolViewSet("schools"), MembershipViewSet("memberships"))
+
+
+@hooks.register("register_admin_viewset")
+def register_trust_viewsets():
+    return TrustViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_import_url():
+    return [path("trust/import-staff/", import_staff_view, name="trust_import_staff")]
+
+
+class TrustAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return has_role(request.user, Role.TRUST_ADMIN)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return TrustAdminMenuItem("Import staff", reverse("trust_import_staff"), icon_name="upload", order=9000)
