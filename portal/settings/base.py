@@ -141,6 +141,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_expire": env_int("AWS_QUERYSTRING_EXPIRE", 300),
             "file_overwrite": False,
             "signature_version": "s3v4",
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE"),  # "path" for most S3-compatible servers
         },
     }
 # Wagtail documents go through a view that checks permission, never a public URL.

@@ -1,0 +1,62 @@
+"""Production settings refuse to start without their secrets, and name what is missing."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+GOOD = {
+    "SECRET_KEY": "a-long-production-like-secret-key-0123456789-abcdefghijklmnop",
+    "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
+    "ALLOWED_HOSTS": "portal.symphony.example",
+}
+
+
+def load_production(**env):
+    base = {k: v for k, v in os.environ.items() if k not in GOOD and k != "DJANGO_SETTINGS_MODULE"}
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "DJANGO_SETTINGS_MODULE": "portal.settings.production", **env},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+
+
+def test_production_starts_with_every_variable_set():
+    result = load_production(**GOOD)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_and_names_the_missing_variable(missing):
+    env = {k: v for k, v in GOOD.items() if k != missing}
+    result = load_production(**env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_refuses_sqlite():
+    result = load_production(**{**GOOD, "DATABASE_URL": "sqlite:///tmp/x.db"})
+    assert result.returncode != 0
+    assert "DATABASE_URL must point at PostgreSQL" in result.stderr
+
+
+def test_production_never_loads_the_demo_trust():
+    code = "import django; django.setup(); from django.core.management import call_command; call_command('load_demo')"
+    base = {k: v for k, v in os.environ.items() if k not in GOOD}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, **GOOD, "DJANGO_SETTINGS_MODULE": "portal.settings.production"},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "never loaded under production settings" in result.stderr
