@@ -1,8 +1,18 @@
 from .access import current_memberships
+from .enums import Role
+
+BRIEFING_ROLES = {Role.GOVERNOR, Role.EXECUTIVE_HEAD, Role.TRUST_ADMIN, Role.DESIGNATED_TEACHER}
 
 
 def memberships(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"current_memberships": current_memberships(user)}
+    held = current_memberships(user)
+    roles = {m.role for m in held}
+    return {
+        "current_memberships": held,
+        "nav_briefing": bool(roles & BRIEFING_ROLES),
+        "nav_casework": Role.DESIGNATED_TEACHER in roles,
+        "nav_admin": bool(roles & {Role.EXECUTIVE_HEAD, Role.TRUST_ADMIN, Role.DESIGNATED_TEACHER}),
+    }

@@ -1,0 +1,146 @@
+"""`make bench`: generate the 50-school trust, serve it with gunicorn, measure each page against /health/live.
+
+Prints one line a scenario (requests per second, p50, p95, peak worker memory, ratio to the bare
+request of the same run) and writes them to bench/results.md.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8765"))
+DB_NAME = os.environ.get("BENCH_DB", "portal_bench")
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+PASSWORD = "Symphony-demo-2026"  # noqa: S105 - the documented demo password
+TOTP = "JBSWY3DPEHPK3PXP"  # noqa: S105 - the documented demo secret
+
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DB_CONN_MAX_AGE": "600",
+}
+
+GOALS = {"policy page": 0.25, "acknowledging": 0.20, "briefing (whole trust)": 0.03}
+
+
+def manage(*args, check=True):
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, check=check)
+
+
+def prepare_database(schools, staff):
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
+    manage("migrate", "--noinput", "-v", "0")
+    manage("load_demo")
+    manage(
+        "generate_bench_data",
+        "--schools", str(schools), "--staff-per-school", str(staff), "--policies", "20",
+        "--versions", "3", "--children-per-school", "10",
+    )
+
+
+def start_server():
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "portal.wsgi", "--workers", "2", "--no-control-socket",
+         "--bind", f"{HOST}:{PORT}", "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+        cwd=ROOT, env=ENV,
+    )
+    from bench.http import Session
+
+    for _ in range(100):
+        try:
+            if Session(HOST, PORT).get("/health/live")[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not answer /health/live")
+
+
+def worker_peak_mb(server):
+    peak = 0
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]) // 1024)
+    return peak
+
+
+def drive(spec):
+    """Run the load from a second process, as a separate client would."""
+    result = subprocess.run(
+        [PYTHON, "-m", "bench.drive"], cwd=ROOT, input=json.dumps(spec), capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def signed_in_cookies(email):
+    from bench.http import Session
+
+    return Session(HOST, PORT).sign_in(email, PASSWORD, TOTP).cookies
+
+
+def main():
+    sys.path.insert(0, str(ROOT))
+    os.environ.update({k: v for k, v in ENV.items() if k == "DJANGO_SETTINGS_MODULE"})
+    import django
+
+    django.setup()
+    from bench import scenarios
+
+    lines, figures = [], {}
+    for schools, staff in ((5, 100), (50, 100)):
+        prepare_database(schools, staff)
+        server = start_server()
+        try:
+            plan = scenarios.plan(schools=schools, signed_in=signed_in_cookies)
+            baseline = None
+            for name, spec in plan:
+                if spec is None:
+                    lines.append(f"{name}: not available in this build")
+                    continue
+                result = drive({"host": HOST, "port": PORT, "seconds": SECONDS, "concurrency": CONCURRENCY, **spec})
+                baseline = baseline or result["rps"]
+                ratio = result["rps"] / baseline if baseline else 0
+                label = f"{name} [{schools * staff} staff]"
+                figures[label] = {**result, "ratio": ratio}
+                goal = GOALS.get(name)
+                verdict = "" if goal is None else (" (goal met)" if ratio >= goal else f" (GOAL {goal} MISSED)")
+                lines.append(
+                    f"{label}: {result['rps']:.0f} req/s p50 {result['p50_ms']:.0f} ms p95 {result['p95_ms']:.0f} ms "
+                    f"ratio {ratio:.2f} errors {result['errors']}{verdict}"
+                )
+                print(lines[-1], flush=True)
+            lines.append(f"peak worker memory [{schools * staff} staff]: {worker_peak_mb(server)} MB")
+            print(lines[-1], flush=True)
+            if schools == 50:
+                burst = scenarios.inset_burst(HOST, PORT, PASSWORD)
+                lines.append(burst)
+                print(burst, flush=True)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    results = ROOT / "bench" / "results.md"
+    results.write_text(
+        "# Benchmark results\n\nProduced by `make bench` on "
+        f"{time.strftime('%Y-%m-%d %H:%M')} ({os.cpu_count()} cores): gunicorn, 2 workers, PostgreSQL, "
+        f"DEBUG off, {CONCURRENCY} client threads for {SECONDS:.0f} s a scenario from a second process.\n\n"
+        + "\n".join(f"- {line}" for line in lines)
+        + "\n"
+    )
+    print(f"Wrote {results}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""Production settings as `make bench` runs them on 127.0.0.1: plain HTTP, the demo data allowed."""
+
+import os
+
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+
+from .production import *  # noqa: E402,F403
+
+DEMO_ALLOWED = True
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
