@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class CaseworkConfig(AppConfig):
     name = "casework"
+
+    def ready(self):
+        from . import signals  # noqa: F401

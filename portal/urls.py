@@ -21,6 +21,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("", include("trust.urls")),
+    path("casework/", include("casework.urls")),
+    path("training/", include("training.urls")),
+    path("briefing/", include("training.briefing_urls")),
+    path("search/", include("search.urls")),
+    path("", include("policy.urls")),
 ]
 
 if settings.DEBUG:

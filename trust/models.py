@@ -84,3 +84,4 @@ class Membership(models.Model):
             )
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": "The end date must be on or after the start date."})
+from .calendar_models import *  # noqa: E402,F401,F403

@@ -53,3 +53,4 @@ class TrustAdminMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
     return TrustAdminMenuItem("Import staff", reverse("trust_import_staff"), icon_name="upload", order=9000)
+from . import calendar_admin  # noqa: E402,F401  (school calendars)

@@ -29,8 +29,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
-def chromium():
+@pytest.fixture
+def chromium(transactional_db):
+    # One browser a test, started after the database is ready: Playwright's event loop must not be
+    # running while Django restores the migrated data (serialized_rollback) for the next test.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -11,7 +11,7 @@ def at_dashboard(url):
     return urlparse(url).path == "/"
 
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_staff_member_signs_in_with_the_keyboard_alone(page, personas):

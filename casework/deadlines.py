@@ -1,0 +1,258 @@
+"""The deadline engine: statutory and trust deadlines on each school's own calendar.
+
+Counting starts the day after the event (the first qualifying day after it is day one). Each rule has
+a unit (school, working or calendar days) that a school or the child's responsible LA can change
+(DeadlineRule; most specific wins: the child's LA, then the school, then the trust, then the defaults).
+A count that reaches a year the school has not entered term dates for is an error naming the school
+and the year: it is shown as such, never as a silently wrong date.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from trust.school_days import DayUnit, MissingTermDates, SchoolCalendar
+
+from .enums import Cohort, DeadlineKind, PEPStatus, TermName
+from .models import DeadlineRule
+from .models.rules import DEFAULT_RULES
+
+PEP_DUE_SOON_SCHOOL_DAYS = 5
+REVIEW_UNCOVERED_SCHOOL_DAYS = 10
+
+# A term part belongs to the term its first day falls in: autumn from September, spring from
+# January, summer from April (Easter moves, but spring's second half never starts after March).
+_SEASON_BY_MONTH = (
+    {m: TermName.AUTUMN for m in (9, 10, 11, 12)}
+    | {m: TermName.SPRING for m in (1, 2, 3)}
+    | {m: TermName.SUMMER for m in (4, 5, 6, 7, 8)}
+)
+
+
+def season_of(day: datetime.date) -> str:
+    return _SEASON_BY_MONTH[day.month]
+
+
+@dataclass(frozen=True)
+class Rule:
+    days: int
+    unit: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.days} {DayUnit(self.unit).label}"
+
+
+@dataclass
+class Deadline:
+    kind: str
+    label: str
+    rule: Rule
+    due_on: datetime.date | None = None
+    error: str = ""
+    flags: list[str] = field(default_factory=list)
+    done: bool = False
+
+    @property
+    def unit_label(self) -> str:
+        return DayUnit(self.rule.unit).label
+
+    @property
+    def rule_text(self) -> str:
+        """The rule in words, always with its unit."""
+        days = self.rule.label
+        return {
+            DeadlineKind.INITIAL_PEP: f"within {days} of starting at the school or entering care",
+            DeadlineKind.PEP_REVIEW: (
+                f"each term: {days} before the term's last school day"
+                if self.rule.days
+                else "each term: by the term's last school day (school days)"
+            ),
+            DeadlineKind.TRANSFER: f"within {days} of leaving",
+            DeadlineKind.REVIEW_REPORT: f"report sent {days} before the review",
+        }.get(self.kind, "by each target's own date (calendar days)")
+
+
+class DeadlineEngine:
+    """Loads the calendars and rules for a set of schools once (three queries), then answers many questions."""
+
+    def __init__(self, schools, today: datetime.date | None = None):
+        self.calendars = SchoolCalendar.for_schools(schools)
+        self.rules = {}
+        for rule in DeadlineRule.objects.all():
+            self.rules[(rule.kind, rule.school_id, rule.local_authority_id)] = Rule(rule.days, rule.unit)
+        self.today = today or timezone.localdate()
+
+    @classmethod
+    def for_school(cls, school, today=None):
+        return cls([school], today)
+
+    def rule(self, kind: str, school_id=None, la_id=None) -> Rule:
+        for key in ((kind, None, la_id), (kind, school_id, None), (kind, None, None)):
+            if key in self.rules:
+                return self.rules[key]
+        days, unit = DEFAULT_RULES[kind]
+        return Rule(days, unit)
+
+    def calendar(self, school_id) -> SchoolCalendar:
+        return self.calendars[school_id]
+
+    def add(self, school_id, start: datetime.date, rule: Rule) -> datetime.date:
+        return self.calendar(school_id).add(start, rule.days, rule.unit)
+
+    # --- the rules --------------------------------------------------------------------------
+    def initial_pep_event(self, child) -> datetime.date:
+        """Starting at the school, or entering care while on roll (whichever is later)."""
+        if child.entered_care_on and child.entered_care_on > child.started_on:
+            return child.entered_care_on
+        return child.started_on
+
+    def initial_pep_due(self, child) -> tuple[datetime.date, Rule]:
+        rule = self.rule(DeadlineKind.INITIAL_PEP, child.school_id, child.responsible_authority_id)
+        return self.add(child.school_id, self.initial_pep_event(child), rule), rule
+
+    def term_review_due(self, child, on: datetime.date) -> tuple[datetime.date, Rule]:
+        """The PEP review for the term `on` falls in is due by that term's last school day (minus the rule's days)."""
+        rule = self.rule(DeadlineKind.PEP_REVIEW, child.school_id, child.responsible_authority_id)
+        calendar = self.calendar(child.school_id)
+        calendar.require_year(on)
+        term = calendar.current_or_next_term(on)
+        if term is None:
+            raise MissingTermDates(calendar.school, _next_year(on))
+        season = season_of(term.starts_on)
+        last = max(
+            t.ends_on
+            for t in calendar.terms()
+            if t.academic_year == term.academic_year and season_of(t.starts_on) == season
+        )
+        end = last if calendar.is_school_day(last) else calendar.subtract(last, 1, DayUnit.SCHOOL)
+        return calendar.subtract(end, rule.days, rule.unit) if rule.days else end, rule
+
+    def transfer_due(self, child, left_on: datetime.date) -> tuple[datetime.date, Rule]:
+        rule = self.rule(DeadlineKind.TRANSFER, child.school_id, child.responsible_authority_id)
+        return self.add(child.school_id, left_on, rule), rule
+
+    def review_report_due(self, review, child) -> tuple[datetime.date, Rule]:
+        rule = self.rule(DeadlineKind.REVIEW_REPORT, child.school_id, child.responsible_authority_id)
+        return self.calendar(child.school_id).subtract(review.held_on, rule.days, rule.unit), rule
+
+    def pep_due(self, pep, child) -> datetime.date:
+        """A PEP's due date: the initial PEP's rule for a child's first, otherwise by the end of its term."""
+        earlier = [p for p in child.peps.all() if p.pk != pep.pk and p.period_starts_on < pep.period_starts_on]
+        if not earlier:
+            return self.initial_pep_due(child)[0]
+        return self.term_review_due(child, pep.period_starts_on)[0]
+
+    # --- a child's deadlines, for the casework home -------------------------------------------
+    def school_days_until(self, child, due: datetime.date) -> int:
+        return self.calendar(child.school_id).days_between(self.today, due, DayUnit.SCHOOL)
+
+    def deadlines_for(self, child) -> list[Deadline]:
+        """Every open deadline for the child, soonest first; uses only prefetched relations."""
+        found: list[Deadline] = []
+        peps = list(child.peps.all())
+        if child.cohort == Cohort.LOOKED_AFTER and child.left_on is None:
+            found.append(self._pep_deadline(child, peps))
+        for review in child.reviews.all():
+            if review.held_on < self.today:
+                continue
+            found.append(self._review_deadline(child, review))
+        for transition in child.transitions.all():
+            found.append(self._transfer_deadline(child, transition))
+        overdue_targets = [t for pep in peps for t in pep.targets.all() if t.is_past_date(self.today)]
+        if overdue_targets:
+            rule = Rule(0, DayUnit.CALENDAR)
+            found.append(
+                Deadline(
+                    "targets",
+                    f"{len(overdue_targets)} target{'s' if len(overdue_targets) > 1 else ''} past their date",
+                    rule,
+                    due_on=min(t.by_when for t in overdue_targets),
+                    flags=["Targets past their date"],
+                )
+            )
+        return sorted(found, key=lambda d: (d.due_on is None and not d.error, d.due_on or datetime.date.min))
+
+    def _guard(self, deadline: Deadline, compute):
+        try:
+            deadline.due_on = compute()
+        except MissingTermDates as exc:
+            deadline.error = str(exc)
+            deadline.flags.append(str(exc))
+        return deadline
+
+    def _pep_deadline(self, child, peps) -> Deadline:
+        signed = [p for p in peps if p.status == PEPStatus.SIGNED_OFF]
+        if not signed:
+            rule = self.rule(DeadlineKind.INITIAL_PEP, child.school_id, child.responsible_authority_id)
+            deadline = Deadline(DeadlineKind.INITIAL_PEP, "Initial PEP", rule)
+            self._guard(deadline, lambda: self.initial_pep_due(child)[0])
+        else:
+            rule = self.rule(DeadlineKind.PEP_REVIEW, child.school_id, child.responsible_authority_id)
+            this_term_done = any(p.period_starts_on <= self.today <= p.period_ends_on for p in signed)
+            deadline = Deadline(
+                DeadlineKind.PEP_REVIEW, "PEP review next term" if this_term_done else "PEP review this term", rule
+            )
+
+            def compute():
+                due = self.term_review_due(child, self.today)[0]
+                if this_term_done:
+                    due = self.term_review_due(child, due + datetime.timedelta(days=1))[0]
+                return due
+
+            self._guard(deadline, compute)
+        if deadline.due_on and not deadline.error:
+            if deadline.due_on < self.today:
+                deadline.flags.append("PEP overdue")
+            else:
+                try:
+                    if self.school_days_until(child, deadline.due_on) <= PEP_DUE_SOON_SCHOOL_DAYS:
+                        deadline.flags.append(f"PEP due within {PEP_DUE_SOON_SCHOOL_DAYS} school days")
+                except MissingTermDates as exc:
+                    deadline.flags.append(str(exc))
+        return deadline
+
+    def _review_deadline(self, child, review) -> Deadline:
+        rule = self.rule(DeadlineKind.REVIEW_REPORT, child.school_id, child.responsible_authority_id)
+        deadline = Deadline(DeadlineKind.REVIEW_REPORT, f"Report for the review: {review.get_kind_display()}", rule)
+        deadline.done = review.is_covered
+        self._guard(deadline, lambda: self.review_report_due(review, child)[0])
+        if not review.is_covered and not deadline.error:
+            try:
+                if self.school_days_until(child, review.held_on) <= REVIEW_UNCOVERED_SCHOOL_DAYS:
+                    deadline.flags.append(
+                        f"Review within {REVIEW_UNCOVERED_SCHOOL_DAYS} school days with neither report nor representative"
+                    )
+            except MissingTermDates as exc:
+                deadline.flags.append(str(exc))
+        return deadline
+
+    def _transfer_deadline(self, child, transition) -> Deadline:
+        rule = self.rule(DeadlineKind.TRANSFER, child.school_id, child.responsible_authority_id)
+        deadline = Deadline(DeadlineKind.TRANSFER, f"Records to {transition.receiving_school}", rule)
+        self._guard(deadline, lambda: self.transfer_due(child, transition.left_on)[0])
+        deadline.done = transition.sent_at is not None
+        if deadline.done and transition.receipt_confirmed_at is None:
+            deadline.flags.append("Waiting for the receiving school to confirm receipt")
+        if deadline.due_on and not deadline.error:
+            late = self.transfer_lateness(child, transition, deadline.due_on)
+            if late:
+                deadline.flags.append(f"Transfer late by {late} school day{'s' if late > 1 else ''}")
+        return deadline
+
+    def transfer_lateness(self, child, transition, due_on=None) -> int:
+        """School days the transfer is (or was) late by, against the rule; 0 when on time."""
+        due_on = due_on or transition.due_on or self.transfer_due(child, transition.left_on)[0]
+        sent = timezone.localdate(transition.sent_at) if transition.sent_at else self.today
+        if sent <= due_on:
+            return 0
+        try:
+            return self.calendar(child.school_id).days_between(due_on, sent, DayUnit.SCHOOL)
+        except MissingTermDates:
+            return (sent - due_on).days
+
+
+def _next_year(day: datetime.date) -> str:
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start + 1}/{(start + 2) % 100:02d}"

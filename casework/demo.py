@@ -1,0 +1,357 @@
+"""Demo casework: each school's calendar for 2026/27 and 2027/28 and realistic children. Idempotent.
+
+Dates are worked out from today on each school's own calendar, so the dashboard shows, in every
+school: a PEP overdue, a PEP due within five school days, a review coming up with neither report nor
+representative, and a child mid-transition.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from trust.models import NonTeachingDay, School, Term
+from trust.school_days import DayUnit, MissingTermDates, SchoolCalendar
+
+from .deadlines import season_of
+from .enums import Cohort, PEPStatus, SENStatus
+from .models import (
+    PEP,
+    Activity,
+    CaseDocument,
+    Child,
+    DeadlineRule,
+    LinkedPlan,
+    LocalAuthority,
+    Review,
+    SharedRecommendation,
+    Target,
+    TargetProgress,
+    Transition,
+)
+from .upn import check_letter
+
+D = datetime.date
+
+# Academies set their own dates: castle starts a day later and takes a different INSET pattern.
+TERMS = {
+    "2026/27": [
+        ("Autumn 1", D(2026, 9, 2), D(2026, 10, 23)),
+        ("Autumn 2", D(2026, 11, 2), D(2026, 12, 18)),
+        ("Spring 1", D(2027, 1, 4), D(2027, 2, 12)),
+        ("Spring 2", D(2027, 2, 22), D(2027, 3, 25)),
+        ("Summer 1", D(2027, 4, 12), D(2027, 5, 28)),
+        ("Summer 2", D(2027, 6, 7), D(2027, 7, 21)),
+    ],
+    "2027/28": [
+        ("Autumn 1", D(2027, 9, 1), D(2027, 10, 22)),
+        ("Autumn 2", D(2027, 11, 1), D(2027, 12, 17)),
+        ("Spring 1", D(2028, 1, 4), D(2028, 2, 11)),
+        ("Spring 2", D(2028, 2, 21), D(2028, 4, 7)),
+        ("Summer 1", D(2028, 4, 24), D(2028, 5, 26)),
+        ("Summer 2", D(2028, 6, 5), D(2028, 7, 20)),
+    ],
+}
+INSET = {
+    "brook": [
+        D(2026, 9, 2),
+        D(2026, 11, 2),
+        D(2027, 1, 4),
+        D(2027, 6, 7),
+        D(2027, 7, 21),
+        D(2027, 9, 1),
+        D(2027, 11, 1),
+        D(2028, 1, 4),
+        D(2028, 6, 5),
+        D(2028, 7, 20),
+    ],
+    "meadow": [
+        D(2026, 9, 2),
+        D(2026, 9, 3),
+        D(2027, 1, 4),
+        D(2027, 4, 12),
+        D(2027, 7, 21),
+        D(2027, 9, 1),
+        D(2027, 9, 2),
+        D(2028, 1, 4),
+        D(2028, 4, 24),
+        D(2028, 7, 20),
+    ],
+    "castle": [
+        D(2026, 9, 2),
+        D(2026, 9, 3),
+        D(2026, 10, 23),
+        D(2027, 2, 22),
+        D(2027, 7, 21),
+        D(2027, 9, 1),
+        D(2027, 9, 2),
+        D(2027, 10, 22),
+        D(2028, 2, 21),
+        D(2028, 7, 20),
+    ],
+}
+CLOSURES = {"meadow": [(D(2027, 5, 6), "Polling station")], "castle": [(D(2028, 5, 4), "Polling station")]}
+
+AUTHORITIES = [
+    ("Leicestershire", "Jo Barnes", "virtual.school@leics.example"),
+    ("Leicester", "Sam Okafor", "virtual.school@leicester.example"),
+    ("Gateshead", "Pat Elliot", "virtual.school@gateshead.example"),
+]
+LA_NUMBERS = {"brook": "855", "meadow": "855", "castle": "856"}
+ESTABLISHMENT = {"brook": "2001", "meadow": "2002", "castle": "4003"}
+
+CHILDREN = {
+    "brook": [
+        ("Tyler", "Hughes", "Ty"),
+        ("Maisie", "Cartwright", ""),
+        ("Jayden", "Okoro", ""),
+        ("Lily-Mae", "Parsons", "Lily"),
+        ("Oliver", "Nowak", ""),
+        ("Aaliyah", "Begum", ""),
+    ],
+    "meadow": [
+        ("Harrison", "Webb", "Harry"),
+        ("Skye", "Donnelly", ""),
+        ("Kacper", "Zielinski", ""),
+        ("Poppy", "Marsh", ""),
+        ("Reuben", "Asante", ""),
+        ("Evie", "Lockwood", ""),
+    ],
+    "castle": [
+        ("Mason", "Kirby", ""),
+        ("Amelia", "Sutcliffe", "Millie"),
+        ("Tariq", "Hussain", ""),
+        ("Summer", "Doyle", ""),
+        ("Callum", "Fraser", "Cal"),
+        ("Zofia", "Kowalska", ""),
+    ],
+}
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def _calendar(school):
+    for year, parts in TERMS.items():
+        for name, start, end in parts:
+            Term.objects.get_or_create(
+                school=school, starts_on=start, defaults={"academic_year": year, "name": name, "ends_on": end}
+            )
+    for day in INSET[school.slug]:
+        NonTeachingDay.objects.get_or_create(
+            school=school, date=day, defaults={"kind": NonTeachingDay.Kind.INSET, "reason": "Staff training"}
+        )
+    for day, reason in CLOSURES.get(school.slug, []):
+        NonTeachingDay.objects.get_or_create(
+            school=school, date=day, defaults={"kind": NonTeachingDay.Kind.CLOSURE, "reason": reason}
+        )
+
+
+def _upn(slug, n):
+    body = f"{LA_NUMBERS[slug]}{ESTABLISHMENT[slug]}{(2016 + n) % 100:02d}{n + 1:03d}"
+    return check_letter(body) + body
+
+
+def _document(child, title, category="general"):
+    document = CaseDocument.objects.filter(child=child, title=title).first()
+    if document is None:
+        document = CaseDocument(
+            child=child,
+            title=title,
+            category=category,
+            original_name=f"{title}.pdf",
+            content_type="application/pdf",
+            extension="pdf",
+            size=len(DEMO_PDF),
+        )
+        document.file.save("demo.pdf", ContentFile(DEMO_PDF), save=False)
+        document.save()
+    return document
+
+
+def _dates(calendar, today):
+    """The anchor dates each story needs, on this school's calendar (fixed dates if today has no terms)."""
+    try:
+        soon_due = calendar.add(today, 3, DayUnit.SCHOOL)
+        return {
+            "overdue_start": calendar.subtract(today, 30, DayUnit.SCHOOL),
+            "soon_start": calendar.subtract(soon_due, 20, DayUnit.SCHOOL),
+            "review_on": calendar.add(today, 6, DayUnit.SCHOOL),
+            "left_on": calendar.subtract(today, 8, DayUnit.SCHOOL),
+            "term": calendar.current_or_next_term(today),
+        }
+    except MissingTermDates:
+        return {
+            "overdue_start": D(2026, 10, 5),
+            "soon_start": D(2026, 11, 5),
+            "review_on": D(2026, 12, 8),
+            "left_on": D(2026, 11, 18),
+            "term": calendar.current_or_next_term(D(2026, 11, 30)),
+        }
+
+
+def _pep(child, term, status, **extra):
+    season = season_of(term.starts_on)
+    parts = [
+        t
+        for t in Term.objects.filter(school=child.school, academic_year=term.academic_year)
+        if season_of(t.starts_on) == season
+    ]
+    pep, created = PEP.objects.get_or_create(
+        child=child,
+        academic_year=term.academic_year,
+        term=season,
+        defaults={
+            "period_starts_on": min(p.starts_on for p in parts),
+            "period_ends_on": max(p.ends_on for p in parts),
+            "status": status,
+            **extra,
+        },
+    )
+    return pep, created
+
+
+def load():
+    today = timezone.localdate()
+    User = get_user_model()
+    authorities = {}
+    for name, head, email in AUTHORITIES:
+        authorities[name], _ = LocalAuthority.objects.get_or_create(
+            name=name, defaults={"virtual_school_head": head, "virtual_school_email": email}
+        )
+    # Gateshead counts the initial PEP in working days (DOMAIN.md): its own rule.
+    DeadlineRule.objects.get_or_create(
+        kind="initial_pep",
+        local_authority=authorities["Gateshead"],
+        school=None,
+        defaults={"days": 20, "unit": DayUnit.WORKING},
+    )
+
+    for school in School.objects.filter(slug__in=CHILDREN):
+        _calendar(school)
+        calendar = SchoolCalendar.for_school(school)
+        anchors = _dates(calendar, today)
+        dt = User.objects.filter(username=f"dt.{school.slug}@symphony.example").first()
+        home_la = authorities["Leicester" if school.slug == "castle" else "Leicestershire"]
+        stories = ["overdue", "soon", "review", "transition", "previously", "settled"]
+        for n, ((first, last, preferred), story) in enumerate(zip(CHILDREN[school.slug], stories, strict=True)):
+            started = {"overdue": anchors["overdue_start"], "soon": anchors["soon_start"]}.get(story, D(2025, 9, 3))
+            la = authorities["Gateshead"] if (story == "settled" and school.slug == "castle") else home_la
+            child, created = Child.objects.get_or_create(
+                school=school,
+                legal_first_name=first,
+                legal_last_name=last,
+                defaults={
+                    "preferred_name": preferred,
+                    "date_of_birth": D(2015 + n % 4, 1 + (n * 2) % 12, 3 + n * 4),
+                    "upn": _upn(school.slug, n),
+                    "year_group": str(6 - n % 4),
+                    "responsible_authority": la,
+                    "social_worker_name": f"{['Alex', 'Morgan', 'Priya', 'Tom', 'Nadia', 'Chris'][n]} Social Worker",
+                    "social_worker_email": f"sw{n + 1}@{la.name.lower()}.example",
+                    "cohort": Cohort.PREVIOUSLY_LOOKED_AFTER if story == "previously" else Cohort.LOOKED_AFTER,
+                    "entered_care_on": D(2024, 3, 11) if story != "previously" else D(2019, 5, 2),
+                    "started_on": started,
+                    "left_on": anchors["left_on"] if story == "transition" else None,
+                    "sen_status": SENStatus.EHCP
+                    if story == "settled"
+                    else (SENStatus.SEN_SUPPORT if story in ("review", "previously") else SENStatus.NONE),
+                },
+            )
+            if not created:
+                continue
+            term = anchors["term"]
+            if story == "review":
+                pep, _ = _pep(
+                    child,
+                    term,
+                    PEPStatus.SIGNED_OFF,
+                    signed_off_by=dt,
+                    signed_off_at=timezone.now(),
+                    childs_views="Likes art and wants to be in the football team.",
+                    carers_views="Settled well; homework routine is working.",
+                    attendance_percent=Decimal("94.5"),
+                    ppplus_requested=Decimal("600"),
+                )
+                Review.objects.create(child=child, kind="statutory", held_on=anchors["review_on"])
+            if story in ("settled", "transition"):
+                pep, _ = _pep(
+                    child,
+                    term,
+                    PEPStatus.SIGNED_OFF if story == "settled" else PEPStatus.IN_PROGRESS,
+                    signed_off_by=dt if story == "settled" else None,
+                    signed_off_at=timezone.now() if story == "settled" else None,
+                    meeting_date=pep_meeting(term),
+                    attendees="Designated teacher\nSocial worker\nFoster carer\nVirtual school adviser",
+                    childs_views="Wants help with times tables.",
+                    carers_views="Would like more reading at home.",
+                    attainment="Reading: working towards expected. Maths: expected.",
+                    attendance_percent=Decimal("97.0"),
+                    ppplus_requested=Decimal("800"),
+                    ppplus_spent=Decimal("450"),
+                )
+                target = Target.objects.create(
+                    pep=pep,
+                    area="Maths",
+                    what="Recall the 6, 7 and 8 times tables",
+                    how_measured="Weekly 20-question check",
+                    baseline="8 out of 20",
+                    target="18 out of 20",
+                    by_when=min(pep.period_ends_on, max(pep.period_starts_on, today - datetime.timedelta(days=7))),
+                    who="Class teacher with a teaching assistant",
+                    status="on_track",
+                    ppplus_allocated=Decimal("300"),
+                )
+                TargetProgress.objects.create(
+                    target=target,
+                    note="Up to 13 out of 20.",
+                    noted_by=dt,
+                    noted_on=pep.period_starts_on + datetime.timedelta(days=21),
+                )
+                Activity.objects.create(
+                    child=child,
+                    activity="Saturday maths club",
+                    provider="Local library",
+                    starts_on=pep.period_starts_on,
+                    attendance="6 of 7 sessions",
+                    ppplus_funded=True,
+                    target=target,
+                )
+                Review.objects.create(
+                    child=child, kind="pep", held_on=anchors["review_on"], representative="Designated teacher"
+                )
+                staff = User.objects.filter(username=f"staff1.{school.slug}@symphony.example").first()
+                if staff and story == "settled":
+                    SharedRecommendation.objects.create(
+                        pep=pep,
+                        recommendation="Give a quiet five-minute check-in at the start of each maths lesson "
+                        "and use the times-tables cards from the PEP.",
+                        shared_with=staff,
+                        shared_by=dt,
+                    )
+            if story == "settled":
+                plan_doc = _document(child, "EHC plan 2026", category="sen")
+                LinkedPlan.objects.create(
+                    child=child, kind="ehcp", dated=D(2026, 3, 14), reference="EHCP-4471", document=plan_doc
+                )
+            if story == "previously":
+                LinkedPlan.objects.create(child=child, kind="psp", dated=D(2026, 10, 5), reference="PSP-12")
+            if story == "transition":
+                records = _document(child, "Educational record")
+                pep_doc = _document(child, "Latest PEP")
+                transition = Transition.objects.create(
+                    child=child,
+                    receiving_school="Hill Top Academy",
+                    receiving_dt_name="Rita Shah",
+                    receiving_dt_email="dt@hilltop.example",
+                    left_on=anchors["left_on"],
+                )
+                transition.documents.add(records, pep_doc)
+                if dt:
+                    transition.issue_link(dt)  # sent; the receiving school has not confirmed yet
+            _document(child, "Care plan (from the local authority)")
+    return {}
+
+
+def pep_meeting(term):
+    return term.starts_on + datetime.timedelta(days=14) if term else None

@@ -1,0 +1,75 @@
+from django.db import models
+
+
+class Cohort(models.TextChoices):
+    LOOKED_AFTER = "looked_after", "Looked after"
+    PREVIOUSLY_LOOKED_AFTER = "previously_looked_after", "Previously looked after"
+    SOCIAL_WORKER = "social_worker", "With a social worker"
+    KINSHIP_CARE = "kinship_care", "Kinship care"
+
+
+class SENStatus(models.TextChoices):
+    NONE = "none", "No SEN"
+    SEN_SUPPORT = "sen_support", "SEN support"
+    EHCP = "ehcp", "EHC plan"
+
+
+class PEPStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_PROGRESS = "in_progress", "In progress"
+    READY = "ready", "Ready for sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class TermName(models.TextChoices):
+    AUTUMN = "autumn", "Autumn"
+    SPRING = "spring", "Spring"
+    SUMMER = "summer", "Summer"
+
+
+class TargetStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    ACHIEVED = "achieved", "Achieved"
+    NOT_ACHIEVED = "not_achieved", "Not achieved"
+
+
+class PlanKind(models.TextChoices):
+    CARE_PLAN = "care_plan", "Care Plan"
+    IEP = "iep", "IEP (individual education plan)"
+    PSP = "psp", "PSP (pastoral support programme)"
+    EHCP = "ehcp", "EHCP (formerly Statement of Educational Need)"
+    OTHER = "other", "Other"
+
+
+class ReviewKind(models.TextChoices):
+    STATUTORY = "statutory", "Statutory (looked-after child) review"
+    PEP = "pep", "PEP review"
+    EHCP_ANNUAL = "ehcp_annual", "EHCP annual review"
+    PSP = "psp", "PSP review"
+
+
+class DeadlineKind(models.TextChoices):
+    INITIAL_PEP = "initial_pep", "Initial PEP after starting or entering care"
+    PEP_REVIEW = "pep_review", "PEP review each term"
+    TRANSFER = "transfer", "Transfer of records after leaving"
+    REVIEW_REPORT = "review_report", "School report before a review"
+
+
+class DocumentCategory(models.TextChoices):
+    GENERAL = "general", "Pupil file"
+    SEN = "sen", "SEN or EHCP file"
+    CHILD_PROTECTION = "child_protection", "Child protection file"
+
+
+class AuditAction(models.TextChoices):
+    LIST = "list", "Listed"
+    READ = "read", "Read"
+    CREATE = "create", "Created"
+    CHANGE = "change", "Changed"
+    DELETE = "delete", "Deleted"
+    EXPORT = "export", "Exported"
+    DOWNLOAD = "download", "Downloaded"
+    TRANSFER = "transfer", "Transferred"
+    RECEIPT = "receipt", "Receipt confirmed"

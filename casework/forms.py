@@ -1,0 +1,109 @@
+"""Admin forms that only ever offer the person's own schools' children and records."""
+
+from botocore.exceptions import BotoCoreError, ClientError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from trust.access import own_school_ids
+from trust.models import School
+
+from .documents import check_upload
+from .models import PEP, CaseDocument, Child, Target
+
+# What a failing file store raises: local disks raise OSError, S3 raises botocore's errors.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+_SCOPED = {
+    "child": lambda ids: Child.objects.filter(school_id__in=ids),
+    "pep": lambda ids: PEP.objects.filter(child__school_id__in=ids),
+    "target": lambda ids: Target.objects.filter(pep__child__school_id__in=ids),
+    "document": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids),
+    "report_document": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids),
+    "documents": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids),
+    "school": lambda ids: School.objects.filter(pk__in=ids),
+    "report_sent_by": lambda ids: _people_at(ids),
+    "shared_with": lambda ids: _people_at(ids),
+}
+
+
+def _people_at(ids):
+    """People who currently work at one of these schools."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__school_id__in=ids, memberships__ended_on__isnull=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class ScopedAdminForm(WagtailAdminModelForm):
+    """Every chooser lists only records in the person's own schools (the queryset also validates)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = own_school_ids(self.for_user) if self.for_user else set()
+        for name, queryset in _SCOPED.items():
+            if name in self.fields and hasattr(self.fields[name], "queryset"):
+                self.fields[name].queryset = queryset(ids)
+        if "school" in self.fields and self._meta.model.__name__ == "DeadlineRule":
+            self.fields["school"].required = True
+
+    def save(self, commit=True):
+        self.instance._changed_by = self.for_user  # recorded in a child's cohort history
+        return super().save(commit=commit)
+
+
+class CaseDocumentForm(ScopedAdminForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "file" in self.fields:
+            del self.fields["file"]  # a document's content never changes: upload a new one
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and not self.instance.pk:
+            self.checked_type = check_upload(upload)
+        return upload
+
+    def save(self, commit=True):
+        document = super().save(commit=False)
+        if not document.pk:
+            upload = self.cleaned_data["file"]
+            document.content_type, document.extension = self.checked_type
+            document.size = upload.size
+            document.original_name = (getattr(upload, "name", "") or "")[:200]
+            document.uploaded_by = self.for_user
+        if commit:
+            document.save()
+            self.save_m2m()
+        return document
+
+
+class TransitionForm(ScopedAdminForm):
+    def clean(self):
+        cleaned = super().clean()
+        child, documents = cleaned.get("child"), cleaned.get("documents")
+        if child and documents and any(d.child_id != child.pk for d in documents):
+            raise ValidationError({"documents": "Choose only this child's documents."})
+        return cleaned
+
+
+class SharedRecommendationForm(ScopedAdminForm):
+    def clean(self):
+        cleaned = super().clean()
+        pep, person = cleaned.get("pep"), cleaned.get("shared_with")
+        if pep and person:
+            from trust.models import Membership
+
+            if not Membership.objects.current().filter(user=person, school_id=pep.child.school_id).exists():
+                raise ValidationError({"shared_with": "Choose someone who works at the child's school."})
+        return cleaned
+
+    def save(self, commit=True):
+        share = super().save(commit=False)
+        if not share.pk:
+            share.shared_by = self.for_user
+        if commit:
+            share.save()
+        return share

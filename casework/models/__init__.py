@@ -1,0 +1,29 @@
+"""Casework records, split by subject. Every model reaches its child, and the child its school."""
+
+from .audit import CaseAuditEvent
+from .children import Child, CohortChange, LocalAuthority
+from .documents import CaseDocument
+from .peps import PEP, PEPStatusChange, Target, TargetProgress
+from .plans import Activity, LinkedPlan, Review
+from .rules import DeadlineRule
+from .sharing import SharedRecommendation
+from .transitions import Transition, TransitionDownload
+
+__all__ = [
+    "PEP",
+    "Activity",
+    "CaseAuditEvent",
+    "CaseDocument",
+    "Child",
+    "CohortChange",
+    "DeadlineRule",
+    "LinkedPlan",
+    "LocalAuthority",
+    "PEPStatusChange",
+    "Review",
+    "SharedRecommendation",
+    "Target",
+    "TargetProgress",
+    "Transition",
+    "TransitionDownload",
+]

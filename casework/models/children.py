@@ -1,0 +1,139 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from ..enums import Cohort, SENStatus
+from ..upn import normalise_upn, validate_upn
+from .scoped import ChildScopedQuerySet
+
+YEAR_GROUPS = [("N", "Nursery"), ("R", "Reception")] + [(str(n), f"Year {n}") for n in range(1, 14)]
+
+
+class LocalAuthority(models.Model):
+    """A child's responsible local authority and its virtual school (not always the school's own LA)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    virtual_school_head = models.CharField(max_length=200, blank=True)
+    virtual_school_email = models.EmailField(blank=True)
+    virtual_school_phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self):
+        return self.name
+
+
+class Child(models.Model):
+    school = models.ForeignKey("trust.School", on_delete=models.PROTECT, related_name="children")
+    legal_first_name = models.CharField(max_length=100)
+    legal_last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(
+        max_length=100, blank=True, help_text="The name the child likes to be called, if different."
+    )
+    date_of_birth = models.DateField()
+    upn = models.CharField(
+        "UPN",
+        max_length=13,
+        blank=True,
+        validators=[validate_upn],
+        help_text="Unique pupil number: 13 characters starting with its check letter.",
+    )
+    year_group = models.CharField(max_length=2, choices=YEAR_GROUPS)
+    responsible_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The local authority that looks after the child: its virtual school head holds PP+.",
+    )
+    social_worker_name = models.CharField(max_length=200, blank=True)
+    social_worker_email = models.EmailField(blank=True)
+    social_worker_phone = models.CharField(max_length=40, blank=True)
+    cohort = models.CharField(max_length=32, choices=Cohort.choices, default=Cohort.LOOKED_AFTER)
+    entered_care_on = models.DateField(null=True, blank=True)
+    started_on = models.DateField(help_text="The day the child started at this school.")
+    left_on = models.DateField(null=True, blank=True, help_text="Set when the child leaves this school.")
+    sen_status = models.CharField("SEN status", max_length=16, choices=SENStatus.choices, default=SENStatus.NONE)
+    legal_hold = models.BooleanField(default=False, help_text="Stops any deletion while a legal matter is open.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChildScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_last_name", "legal_first_name"]
+        verbose_name_plural = "children"
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        previous = None
+        if self.pk:
+            previous = Child.objects.filter(pk=self.pk).values_list("cohort", flat=True).first()
+        super().save(*args, **kwargs)
+        if previous != self.cohort:
+            CohortChange.objects.create(
+                child=self,
+                cohort=self.cohort,
+                previous_cohort=previous or "",
+                changed_by=getattr(self, "_changed_by", None),
+            )
+
+    @property
+    def display_name(self):
+        return f"{self.preferred_name or self.legal_first_name} {self.legal_last_name}"
+
+    @property
+    def needs_pep(self) -> bool:
+        return self.cohort == Cohort.LOOKED_AFTER
+
+    @property
+    def is_on_roll(self) -> bool:
+        return self.left_on is None or self.left_on >= timezone.localdate()
+
+    def retention_until(self) -> datetime.date:
+        """School-held pupil files: date of birth + 25 years; SEN and EHCP files + 31 years."""
+        years = 31 if self.sen_status == SENStatus.EHCP else 25
+        return _add_years(self.date_of_birth, years)
+
+    def clean(self):
+        errors = {}
+        self.upn = normalise_upn(self.upn)
+        if self.left_on and self.started_on and self.left_on < self.started_on:
+            errors["left_on"] = "The leaving date must be on or after the day the child started."
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            errors["date_of_birth"] = "The date of birth cannot be in the future."
+        if self.cohort == Cohort.LOOKED_AFTER and not self.entered_care_on:
+            errors["entered_care_on"] = "Enter the date the child entered care."
+        if errors:
+            raise ValidationError(errors)
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class CohortChange(models.Model):
+    """The child's history across groups: looked after, adopted (previously looked after), and so on."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cohort_history")
+    cohort = models.CharField(max_length=32, choices=Cohort.choices)
+    previous_cohort = models.CharField(max_length=32, choices=Cohort.choices, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(max_length=300, blank=True, help_text="For example: adoption order made.")
+
+    class Meta:
+        ordering = ["child", "changed_at"]
+
+    def __str__(self):
+        return f"{self.get_cohort_display()} from {self.changed_at:%d %b %Y}"

@@ -1,0 +1,39 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from ..enums import DocumentCategory
+from .scoped import ScopedQuerySet
+
+
+def case_document_path(instance, filename) -> str:
+    """A random object name: nothing about the child or the file's own name reaches storage."""
+    return f"casework/{secrets.token_hex(16)}"
+
+
+class CaseDocument(models.Model):
+    child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(max_length=200)
+    category = models.CharField(max_length=20, choices=DocumentCategory.choices, default=DocumentCategory.GENERAL)
+    file = models.FileField(upload_to=case_document_path, max_length=200)
+    original_name = models.CharField(max_length=200, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    extension = models.CharField(max_length=10, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "-uploaded_at"]
+
+    def __str__(self):
+        return self.title
+
+    def download_name(self) -> str:
+        safe = "".join(c if c.isalnum() or c in "-_ " else "_" for c in self.title).strip() or "document"
+        return f"{safe}.{self.extension}"

@@ -1,0 +1,223 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+from trust.calendar_models import validate_academic_year
+
+from ..enums import PEPStatus, TargetStatus, TermName
+from .scoped import ScopedQuerySet
+
+# Where a PEP may move next, and who may move it.
+TRANSITIONS = {
+    PEPStatus.DRAFT: {PEPStatus.IN_PROGRESS},
+    PEPStatus.IN_PROGRESS: {PEPStatus.READY, PEPStatus.DRAFT},
+    PEPStatus.READY: {PEPStatus.SIGNED_OFF, PEPStatus.IN_PROGRESS},
+    PEPStatus.SIGNED_OFF: set(),
+}
+
+
+class PEPQuerySet(ScopedQuerySet):
+    pass
+
+
+class PEP(models.Model):
+    """The school's working copy of a child's Personal Education Plan for one term."""
+
+    child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="peps")
+    academic_year = models.CharField(
+        max_length=7, validators=[validate_academic_year], help_text="For example 2026/27."
+    )
+    term = models.CharField(max_length=10, choices=TermName.choices)
+    period_starts_on = models.DateField(help_text="The first day this PEP covers.")
+    period_ends_on = models.DateField(help_text="The last day this PEP covers: targets are due by then.")
+    status = models.CharField(max_length=16, choices=PEPStatus.choices, default=PEPStatus.DRAFT, editable=False)
+    due_on = models.DateField(null=True, blank=True, editable=False, help_text="Worked out from the school's calendar.")
+    meeting_date = models.DateField(null=True, blank=True)
+    attendees = models.TextField(blank=True, help_text="Who attended the PEP meeting, one a line, with their role.")
+    childs_views = models.TextField("child's views", blank=True)
+    carers_views = models.TextField("carer's views", blank=True)
+    education_history = models.TextField(blank=True, help_text="Schools, attendance, conduct, achievements, SEN.")
+    attainment = models.TextField(blank=True)
+    attendance_percent = models.DecimalField(
+        "attendance (%)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    ppplus_requested = models.DecimalField("PP+ requested (£)", max_digits=8, decimal_places=2, default=Decimal(0))
+    ppplus_spent = models.DecimalField("PP+ spent (£)", max_digits=8, decimal_places=2, default=Decimal(0))
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PEPQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "-period_starts_on"]
+        verbose_name = "PEP"
+        verbose_name_plural = "PEPs"
+        constraints = [
+            models.UniqueConstraint(fields=["child", "academic_year", "term"], name="one_pep_per_child_term")
+        ]
+
+    def __str__(self):
+        return f"PEP {self.get_term_display()} {self.academic_year}"
+
+    def save(self, *args, **kwargs):
+        if not kwargs.get("update_fields"):
+            self.due_on = self.compute_due_on()
+        super().save(*args, **kwargs)
+
+    def compute_due_on(self):
+        """From the deadline engine; None when the school has no term dates for the year (shown as an error)."""
+        from trust.school_days import MissingTermDates
+
+        from ..deadlines import DeadlineEngine
+
+        try:
+            return DeadlineEngine.for_school(self.child.school).pep_due(self, self.child)
+        except MissingTermDates:
+            return None
+
+    def clean(self):
+        if self.period_starts_on and self.period_ends_on and self.period_ends_on < self.period_starts_on:
+            raise ValidationError({"period_ends_on": "The PEP's period must end on or after the day it starts."})
+
+    @property
+    def ppplus_spent_against_targets(self) -> Decimal:
+        return sum((t.ppplus_allocated for t in self.targets.all()), Decimal(0))
+
+    def move_to(self, status: str, user, reason: str = "") -> "PEPStatusChange":
+        """Move the PEP on its workflow. Sending back needs a reason; only the school's DT signs off."""
+        from trust.access import has_role
+        from trust.enums import Role
+
+        if status not in TRANSITIONS[self.status]:
+            raise ValidationError(
+                f"A PEP that is {self.get_status_display().lower()} cannot move to {PEPStatus(status).label.lower()}."
+            )
+        going_back = (self.status, status) in {
+            (PEPStatus.READY, PEPStatus.IN_PROGRESS),
+            (PEPStatus.IN_PROGRESS, PEPStatus.DRAFT),
+        }
+        if going_back and not reason.strip():
+            raise ValidationError(
+                "Say why the PEP is being sent back, so the person who wrote it knows what to change."
+            )
+        if status == PEPStatus.SIGNED_OFF and not has_role(user, Role.DESIGNATED_TEACHER, school=self.child.school_id):
+            raise ValidationError("Only the school's designated teacher can sign off a PEP.")
+        with transaction.atomic():
+            change = PEPStatusChange.objects.create(
+                pep=self, from_status=self.status, to_status=status, changed_by=user, reason=reason.strip()
+            )
+            self.status = status
+            if status == PEPStatus.SIGNED_OFF:
+                self.signed_off_by, self.signed_off_at = user, change.changed_at
+            self.save(update_fields=["status", "signed_off_by", "signed_off_at"])
+        return change
+
+
+class PEPStatusChange(models.Model):
+    pep = models.ForeignKey(PEP, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=PEPStatus.choices)
+    to_status = models.CharField(max_length=16, choices=PEPStatus.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pep", "changed_at"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} to {self.get_to_status_display()}"
+
+
+class TargetQuerySet(ScopedQuerySet):
+    school_path = "pep__child__school_id"
+
+
+SMART_PARTS = {
+    "area": "Say which area the target is about (Specific).",
+    "what": "Say what the child will do (Specific).",
+    "how_measured": "Say how progress will be measured (Measurable).",
+    "baseline": "Give the starting point, so progress can be seen (Measurable).",
+    "target": "Give the level the child should reach (Achievable).",
+    "who": "Say who will make it happen (Relevant: an owner).",
+    "by_when": "Give the date it should be met by (Time-bound).",
+}
+
+
+class Target(ClusterableModel):
+    """A SMART target in a PEP."""
+
+    pep = models.ForeignKey(PEP, on_delete=models.CASCADE, related_name="targets")
+    area = models.CharField(max_length=100, blank=True, help_text="For example: reading, attendance, friendships.")
+    what = models.TextField("what the child will do", blank=True)
+    how_measured = models.TextField("how it will be measured", blank=True)
+    baseline = models.CharField("starting point", max_length=200, blank=True)
+    target = models.CharField("level to reach", max_length=200, blank=True)
+    by_when = models.DateField("by when", null=True, blank=True)
+    who = models.CharField("who will make it happen", max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=TargetStatus.choices, default=TargetStatus.NOT_STARTED)
+    ppplus_allocated = models.DecimalField("PP+ allocated (£)", max_digits=8, decimal_places=2, default=Decimal(0))
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pep", "by_when"]
+
+    def __str__(self):
+        return f"Target: {self.area}" if self.area else "Target"
+
+    @property
+    def child(self):
+        return self.pep.child
+
+    def clean(self):
+        errors = {}
+        for name, message in SMART_PARTS.items():
+            value = getattr(self, name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                errors[name] = message
+        if self.by_when and self.pep_id:
+            pep = self.pep
+            if not pep.period_starts_on <= self.by_when <= pep.period_ends_on:
+                errors["by_when"] = (
+                    f"The date must fall inside the PEP's period, {pep.period_starts_on:%-d %B %Y} "
+                    f"to {pep.period_ends_on:%-d %B %Y}."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def is_past_date(self, today) -> bool:
+        return bool(
+            self.by_when
+            and self.by_when < today
+            and self.status not in (TargetStatus.ACHIEVED, TargetStatus.NOT_ACHIEVED)
+        )
+
+
+class TargetProgress(models.Model):
+    target = ParentalKey(Target, on_delete=models.CASCADE, related_name="progress_notes")
+    noted_on = models.DateField(default=timezone.localdate)
+    note = models.TextField()
+    noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["target", "noted_on"]
+        verbose_name_plural = "target progress notes"
+
+    def __str__(self):
+        return f"Progress note {self.noted_on:%d %b %Y}"

@@ -1,0 +1,85 @@
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.utils import timezone
+
+from .scoped import ScopedQuerySet
+
+TOKEN_SALT = "casework.transition-link"  # noqa: S105 - a signing salt, not a secret
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Transition(models.Model):
+    """A child's move to another school: documents go through an expiring, single-use link."""
+
+    child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="transitions")
+    receiving_school = models.CharField(max_length=200)
+    receiving_dt_name = models.CharField("receiving designated teacher", max_length=200)
+    receiving_dt_email = models.EmailField("receiving designated teacher's email")
+    left_on = models.DateField("left on")
+    due_on = models.DateField(null=True, blank=True, editable=False)
+    documents = models.ManyToManyField("casework.CaseDocument", blank=True, related_name="transitions")
+    token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    link_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    link_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    receipt_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    receipt_confirmed_by = models.CharField(max_length=200, blank=True, editable=False)
+    receipt_confirmed_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "-left_on"]
+
+    def __str__(self):
+        return f"Transfer to {self.receiving_school}"
+
+    def save(self, *args, **kwargs):
+        if not kwargs.get("update_fields"):
+            from trust.school_days import MissingTermDates
+
+            from ..deadlines import DeadlineEngine
+
+            try:
+                self.due_on = DeadlineEngine.for_school(self.child.school).transfer_due(self.child, self.left_on)[0]
+            except MissingTermDates:
+                self.due_on = None
+        super().save(*args, **kwargs)
+
+    def issue_link(self, user, days: int = 7) -> str:
+        """A new signed token (only its hash is kept); any earlier link stops working."""
+        token = signing.dumps({"t": self.pk, "n": secrets.token_urlsafe(24)}, salt=TOKEN_SALT, compress=True)
+        self.token_hash = hash_token(token)
+        self.link_expires_at = timezone.now() + datetime.timedelta(days=days)
+        self.link_used_at = None
+        self.sent_at = timezone.now()
+        self.sent_by = user
+        self.save(update_fields=["token_hash", "link_expires_at", "link_used_at", "sent_at", "sent_by"])
+        return token
+
+    def link_is_live(self) -> bool:
+        return bool(self.token_hash and self.link_expires_at and self.link_expires_at > timezone.now())
+
+
+class TransitionDownload(models.Model):
+    transition = models.ForeignKey(Transition, on_delete=models.CASCADE, related_name="downloads")
+    at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["transition", "at"]
+
+    def __str__(self):
+        return f"Download {self.at:%d %b %Y %H:%M}"

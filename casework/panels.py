@@ -1,0 +1,49 @@
+"""Dashboard panels (home's `portal_dashboard_panels` hook)."""
+
+from home.panels import DashboardPanel
+
+from .models import SharedRecommendation
+from .permissions import is_designated_teacher
+
+
+def shared_recommendations_panel(request):
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    shares = list(
+        SharedRecommendation.objects.active()
+        .filter(shared_with=user)
+        .select_related("pep__child")
+        .order_by("-shared_at")
+    )
+    if not shares:
+        return None
+    items = [
+        {
+            "pk": s.pk,
+            "name": s.pep.child.preferred_name or s.pep.child.legal_first_name,
+            "recommendation": s.recommendation,
+            "acknowledged_at": s.acknowledged_at,
+        }
+        for s in shares
+    ]
+    return DashboardPanel(
+        title="Recommendations shared with you",
+        template_name="casework/panels/shared_recommendations.html",
+        context={"items": items},
+        order=30,
+    )
+
+
+def designated_teacher_panel(request):
+    if not is_designated_teacher(request.user):
+        return None
+    from .views import casework_rows
+
+    rows, _ = casework_rows(request.user)
+    return DashboardPanel(
+        title="Casework",
+        template_name="casework/panels/designated_teacher.html",
+        context={"children": len(rows), "flagged": sum(1 for r in rows if r["flags"])},
+        order=20,
+    )

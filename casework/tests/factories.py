@@ -1,0 +1,123 @@
+import datetime
+
+import factory
+
+from casework.enums import Cohort, PEPStatus, TermName
+from casework.models import PEP, CaseDocument, Child, LocalAuthority, Review, Target, Transition
+from casework.upn import check_letter
+from trust.models import NonTeachingDay, Term
+from trust.tests.factories import SchoolFactory
+
+
+def make_upn(n: int) -> str:
+    body = f"80120{n:07d}"
+    return check_letter(body) + body
+
+
+# The demo calendar shape for one academic year starting in September `year`.
+def term_parts(year: int):
+    return [
+        ("Autumn 1", datetime.date(year, 9, 3), datetime.date(year, 10, 23)),
+        ("Autumn 2", datetime.date(year, 11, 2), datetime.date(year, 12, 18)),
+        ("Spring 1", datetime.date(year + 1, 1, 5), datetime.date(year + 1, 2, 12)),
+        ("Spring 2", datetime.date(year + 1, 2, 22), datetime.date(year + 1, 3, 26)),
+        ("Summer 1", datetime.date(year + 1, 4, 12), datetime.date(year + 1, 5, 28)),
+        ("Summer 2", datetime.date(year + 1, 6, 7), datetime.date(year + 1, 7, 21)),
+    ]
+
+
+def add_terms(school, year: int, inset=()):
+    for name, start, end in term_parts(year):
+        Term.objects.create(
+            school=school, academic_year=f"{year}/{(year + 1) % 100:02d}", name=name, starts_on=start, ends_on=end
+        )
+    for day in inset:
+        NonTeachingDay.objects.create(school=school, date=day, kind=NonTeachingDay.Kind.INSET)
+
+
+class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalAuthority
+        django_get_or_create = ("name",)
+
+    name = "Leicestershire"
+    virtual_school_head = "Val Head"
+    virtual_school_email = "virtual.school@leics.example"
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    school = factory.SubFactory(SchoolFactory)
+    legal_first_name = factory.Sequence(lambda n: f"Kid{n}")
+    legal_last_name = "Testchild"
+    date_of_birth = datetime.date(2016, 2, 29)
+    upn = factory.Sequence(make_upn)
+    year_group = "5"
+    cohort = Cohort.LOOKED_AFTER
+    entered_care_on = datetime.date(2025, 6, 1)
+    started_on = datetime.date(2025, 9, 3)
+    responsible_authority = factory.SubFactory(LocalAuthorityFactory)
+
+
+class PEPFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PEP
+
+    child = factory.SubFactory(ChildFactory)
+    academic_year = "2026/27"
+    term = TermName.AUTUMN
+    period_starts_on = datetime.date(2026, 9, 3)
+    period_ends_on = datetime.date(2026, 12, 18)
+    status = PEPStatus.DRAFT
+
+    class Params:
+        signed_off = factory.Trait(status=PEPStatus.SIGNED_OFF)
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Target
+
+    pep = factory.SubFactory(PEPFactory)
+    area = "Reading"
+    what = "Read a chapter book aloud"
+    how_measured = "Running record"
+    baseline = "Book band 8"
+    target = "Book band 10"
+    by_when = datetime.date(2026, 12, 11)
+    who = "Class teacher"
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    child = factory.SubFactory(ChildFactory)
+    kind = "statutory"
+    held_on = datetime.date(2026, 12, 8)
+
+
+class CaseDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseDocument
+
+    child = factory.SubFactory(ChildFactory)
+    title = "Care plan"
+    file = factory.django.FileField(data=b"%PDF-1.4\n%test\n", filename="care-plan.pdf")
+    original_name = "care-plan.pdf"
+    content_type = "application/pdf"
+    extension = "pdf"
+    size = 16
+
+
+class TransitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Transition
+
+    child = factory.SubFactory(ChildFactory)
+    receiving_school = "Hill Top Academy"
+    receiving_dt_name = "Rita Receiver"
+    receiving_dt_email = "dt@hilltop.example"
+    left_on = datetime.date(2026, 11, 20)

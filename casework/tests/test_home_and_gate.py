@@ -1,0 +1,128 @@
+import datetime
+
+import pytest
+import time_machine
+
+from casework import gate
+from conftest import sign_in
+
+from .factories import (
+    CaseDocumentFactory,
+    ChildFactory,
+    PEPFactory,
+    ReviewFactory,
+    TargetFactory,
+    TransitionFactory,
+    add_terms,
+)
+
+
+@pytest.fixture
+def terms(personas):
+    for school in (personas.brook, personas.meadow, personas.castle):
+        add_terms(school, 2026)
+
+
+def _children(personas, n):
+    for i in range(n):
+        school = personas.brook if i % 2 else personas.meadow
+        child = ChildFactory(school=school, started_on=datetime.date(2026, 9, 7))
+        pep = PEPFactory(child=child, signed_off=bool(i % 3))
+        TargetFactory(pep=pep, by_when=datetime.date(2026, 11, 2))
+        ReviewFactory(child=child, held_on=datetime.date(2026, 12, 8))
+        TransitionFactory(child=child)
+        CaseDocumentFactory.build(child=child)
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC), tick=False)
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_casework_home_uses_the_same_number_of_queries_whatever_the_data(
+    client, personas, terms, django_assert_num_queries, size, monkeypatch
+):
+    # The policy gate's own queries belong to the policy app (and may change with it): count casework's.
+    monkeypatch.setattr("casework.views.gate_for", lambda user: None)
+    _children(personas, size)
+    sign_in(client, personas.dt)
+    client.get("/casework/")  # warm the session and the policy gate's content types
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get("/casework/")
+    assert response.status_code == 200
+
+
+# Session, user, memberships, children and their prefetches, calendars, rules, audit (lock, last, insert).
+HOME_QUERIES = 25
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_home_flags_each_kind_of_problem_with_its_unit(client, personas, terms):
+    overdue = ChildFactory(school=personas.brook, legal_first_name="Overdue", started_on=datetime.date(2026, 9, 7))
+    ChildFactory(school=personas.brook, legal_first_name="Soon", started_on=datetime.date(2026, 11, 9))
+    uncovered = ChildFactory(school=personas.meadow, legal_first_name="Uncovered")
+    PEPFactory(child=uncovered, signed_off=True)
+    ReviewFactory(child=uncovered, held_on=datetime.date(2026, 12, 9))
+    late = ChildFactory(school=personas.brook, legal_first_name="Leaver", left_on=datetime.date(2026, 11, 2))
+    TransitionFactory(child=late, left_on=datetime.date(2026, 11, 2))
+    TargetFactory(pep=PEPFactory(child=overdue), by_when=datetime.date(2026, 11, 2))
+    sign_in(client, personas.dt)
+    page = client.get("/casework/").content.decode()
+    for text in (
+        "PEP overdue",
+        "PEP due within 5 school days",
+        "neither report nor representative",
+        "Transfer late by 5 school days",
+        "Targets past their date",
+        "20 school days",
+    ):
+        assert text in page, text
+
+
+def test_the_gate_is_open_when_no_children_in_care_policy_is_published(personas, terms):
+    assert gate.gate_for(personas.dt) is None
+
+
+def test_the_gate_shows_the_policy_instead_of_casework_when_it_is_outstanding(client, personas, terms, monkeypatch):
+    closed = gate.GateClosed(title="Children in Care policy", url="/policies/children-in-care/", version=3)
+    monkeypatch.setattr("casework.views.gate_for", lambda user: closed)
+    sign_in(client, personas.dt)
+    response = client.get("/casework/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Children in Care policy" in page and 'href="/policies/children-in-care/"' in page
+
+
+def test_the_gate_opens_when_the_policy_app_is_missing(personas, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_policy(name, *args, **kwargs):
+        if name.startswith("policy"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_policy)
+    assert gate.gate_for(personas.dt) is None
+
+
+def test_the_gate_also_stands_in_front_of_the_casework_admin(client, personas, terms, monkeypatch):
+    closed = gate.GateClosed(title="Children in Care policy", url="/policies/children-in-care/", version=3)
+    monkeypatch.setattr("casework.admin_views.gate_for", lambda user: closed)
+    sign_in(client, personas.dt)
+    response = client.get("/admin/casework/child/")
+    assert response.status_code == 302 and response.url == "/casework/"
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_deadlines_go_out_as_icalendar_without_the_childs_name(client, personas, terms):
+    child = ChildFactory(
+        school=personas.brook, legal_first_name="Zephyr", legal_last_name="Quill", started_on=datetime.date(2026, 11, 9)
+    )
+    sign_in(client, personas.dt)
+    response = client.get("/casework/deadlines.ics")
+    import icalendar
+
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/calendar")
+    events = {str(e["summary"]): e.decoded("dtstart") for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    assert events[f"Initial PEP (ZQ, record {child.pk})"] == datetime.date(2026, 12, 7)
+    assert "Zephyr" not in body and "Quill" not in body

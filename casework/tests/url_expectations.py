@@ -1,0 +1,197 @@
+"""Casework's URLs (and the school calendar screens in the admin) × every persona."""
+
+from portal.tests.access import Expect
+from trust.tests.url_expectations import viewset_expectations
+
+DT_ONLY = frozenset({"dt"})  # designated teacher of brook (the in-scope child) and meadow
+BOTH_DTS = frozenset({"dt", "dt_castle"})
+TRUST_ADMIN = frozenset({"admin"})
+MODELS = [
+    "child",
+    "pep",
+    "target",
+    "linkedplan",
+    "review",
+    "activity",
+    "casedocument",
+    "transition",
+    "sharedrecommendation",
+    "deadlinerule",
+]
+
+
+def build_world(personas):
+    from .factories import (
+        CaseDocumentFactory,
+        ChildFactory,
+        PEPFactory,
+        ReviewFactory,
+        TargetFactory,
+        TransitionFactory,
+        add_terms,
+    )
+
+    world = {}
+    for key, school in (("brook", personas.brook), ("castle", personas.castle)):
+        add_terms(school, 2026)
+        child = ChildFactory(school=school, legal_first_name=f"Secret{key.title()}")
+        pep = PEPFactory(child=child)
+        document = CaseDocumentFactory(child=child)
+        transition = TransitionFactory(child=child)
+        transition.documents.add(document)
+        from casework.models import Activity, DeadlineRule, LinkedPlan, SharedRecommendation
+
+        world[f"cw_{key}"] = {
+            "child": child,
+            "pep": pep,
+            "target": TargetFactory(pep=pep),
+            "review": ReviewFactory(child=child),
+            "casedocument": document,
+            "transition": transition,
+            "linkedplan": LinkedPlan.objects.create(child=child, kind="iep", dated=pep.period_starts_on),
+            "activity": Activity.objects.create(child=child, activity="Drama club", starts_on=pep.period_starts_on),
+            "sharedrecommendation": SharedRecommendation.objects.create(
+                pep=pep,
+                recommendation="Use visual timetables",
+                shared_with=personas.staff if key == "brook" else personas.dt_castle,
+            ),
+            "deadlinerule": DeadlineRule.objects.create(kind="transfer", days=15, unit="school", school=school),
+            "term": school.terms.first(),
+            "nonteachingday": school.non_teaching_days.create(date=pep.period_starts_on, kind="inset"),
+        }
+    from casework.models import LocalAuthority
+
+    world["cw_la"] = LocalAuthority.objects.first()
+    return world
+
+
+def _admin(model):
+    base = f"admin/^casework/{model}/"
+    items = [
+        Expect(f"{base}$", f"/admin/casework/{model}/", allowed=BOTH_DTS),
+        Expect(f"{base}create/$", f"/admin/casework/{model}/create/", allowed=BOTH_DTS),
+    ]
+    for action in ("edit", "delete", "inspect"):
+        route = f"{base}{action}/(?P<instance_pk>[-\\w]+)/$"
+        items.append(
+            Expect(
+                route,
+                lambda w, m=model, a=action: f"/admin/casework/{m}/{a}/{w['cw_brook'][m].pk}/",
+                allowed=DT_ONLY,
+                note="brook's record: only brook's designated teacher",
+            )
+        )
+    return items
+
+
+def _out_of_scope(model, action):
+    """The same screens on castle's record: dt (brook and meadow) is refused too."""
+    return Expect(
+        f"admin/^casework/{model}/{action}/(?P<instance_pk>[-\\w]+)/$",
+        lambda w: f"/admin/casework/{model}/{action}/{w['cw_castle'][model].pk}/",
+        allowed=frozenset({"dt_castle"}),
+    )
+
+
+_LA = "admin/^casework/localauthority/"
+EXPECTATIONS = [
+    *[e for model in MODELS for e in _admin(model)],
+    Expect(f"{_LA}$", "/admin/casework/localauthority/", allowed=BOTH_DTS),
+    Expect(f"{_LA}create/$", "/admin/casework/localauthority/create/", allowed=BOTH_DTS),
+    Expect(
+        f"{_LA}edit/(?P<instance_pk>[-\\w]+)/$",
+        lambda w: f"/admin/casework/localauthority/edit/{w['cw_la'].pk}/",
+        allowed=BOTH_DTS,
+    ),
+    Expect(
+        f"{_LA}inspect/(?P<instance_pk>[-\\w]+)/$",
+        lambda w: f"/admin/casework/localauthority/inspect/{w['cw_la'].pk}/",
+        allowed=BOTH_DTS,
+    ),
+    Expect(
+        f"{_LA}delete/(?P<instance_pk>[-\\w]+)/$",
+        lambda w: f"/admin/casework/localauthority/delete/{w['cw_la'].pk}/",
+        allowed=frozenset(),
+        note="children point at local authorities: nobody deletes them",
+    ),
+    Expect("casework/", "/casework/", allowed=BOTH_DTS),
+    Expect("casework/deadlines.ics", "/casework/deadlines.ics", allowed=BOTH_DTS),
+    Expect(
+        "casework/children/<int:pk>/", lambda w: f"/casework/children/{w['cw_brook']['child'].pk}/", allowed=DT_ONLY
+    ),
+    Expect(
+        "casework/access-log/",
+        "/casework/access-log/",
+        allowed=BOTH_DTS | TRUST_ADMIN,
+        note="designated teachers see their own children; the DPO sees every record by number",
+    ),
+    Expect(
+        "casework/children/<int:pk>/access-log/",
+        lambda w: f"/casework/children/{w['cw_brook']['child'].pk}/access-log/",
+        allowed=DT_ONLY | TRUST_ADMIN,
+        note="the trust administrator reads the access log as data protection officer",
+    ),
+    Expect(
+        "casework/documents/<int:pk>/download/",
+        lambda w: f"/casework/documents/{w['cw_brook']['casedocument'].pk}/download/",
+        allowed=DT_ONLY,
+    ),
+    Expect(
+        "casework/peps/<int:pk>/pdf/",
+        lambda w: f"/casework/peps/{w['cw_brook']['pep'].pk}/pdf/",
+        allowed=DT_ONLY,
+    ),
+    Expect(
+        "casework/recommendations/<int:pk>/acknowledge/",
+        lambda w: f"/casework/recommendations/{w['cw_brook']['sharedrecommendation'].pk}/acknowledge/",
+        allowed=frozenset(),
+        note="POST only, by the named member of staff: a GET is 405 for everyone",
+    ),
+    Expect(
+        "casework/peps/<int:pk>/status/",
+        lambda w: f"/casework/peps/{w['cw_brook']['pep'].pk}/status/",
+        allowed=frozenset(),
+        note="POST only: a GET is refused (405) for the DT and 404 for everyone else",
+    ),
+    Expect(
+        "casework/transitions/<int:pk>/",
+        lambda w: f"/casework/transitions/{w['cw_brook']['transition'].pk}/",
+        allowed=DT_ONLY,
+    ),
+    Expect(
+        "casework/receive/<str:token>/",
+        "/casework/receive/not-a-real-token/",
+        anonymous_ok=True,
+        allowed_status=(404,),
+        note="the link is the key: an unknown or expired token is a 404 for everyone",
+    ),
+    # School calendars (trust/calendar_admin.py): the trust administrator keeps them.
+    *viewset_expectations("trust/terms", lambda w: w["cw_brook"]["term"].pk),
+    *viewset_expectations("trust/non-teaching-days", lambda w: w["cw_brook"]["nonteachingday"].pk),
+    Expect("admin/trust/calendar/import/", "/admin/trust/calendar/import/", allowed=TRUST_ADMIN),
+    Expect(
+        "admin/trust/calendar/<slug:slug>/export.ics", "/admin/trust/calendar/brook/export.ics", allowed=TRUST_ADMIN
+    ),
+]
+
+# Out-of-scope objects: each object screen again on castle's record, where dt (brook, meadow) is refused.
+EXPECTATIONS += [_out_of_scope(model, action) for model in MODELS for action in ("edit", "delete", "inspect")]
+EXPECTATIONS += [
+    Expect(
+        "casework/children/<int:pk>/",
+        lambda w: f"/casework/children/{w['cw_castle']['child'].pk}/",
+        allowed=frozenset({"dt_castle"}),
+    ),
+    Expect(
+        "casework/documents/<int:pk>/download/",
+        lambda w: f"/casework/documents/{w['cw_castle']['casedocument'].pk}/download/",
+        allowed=frozenset({"dt_castle"}),
+    ),
+    Expect(
+        "casework/transitions/<int:pk>/",
+        lambda w: f"/casework/transitions/{w['cw_castle']['transition'].pk}/",
+        allowed=frozenset({"dt_castle"}),
+    ),
+]
+
+OWN_ADMIN_PREFIXES = ["admin/casework/", "admin/^casework/"]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("deadlines.ics", views.deadlines_ics, name="deadlines_ics"),
+    path("children/<int:pk>/", views.child_detail, name="child"),
+    path("access-log/", views.access_log_index, name="access_log_index"),
+    path("children/<int:pk>/access-log/", views.access_log, name="access_log"),
+    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("peps/<int:pk>/status/", views.pep_status, name="pep_status"),
+    path("peps/<int:pk>/pdf/", views.pep_pdf, name="pep_pdf"),
+    path(
+        "recommendations/<int:pk>/acknowledge/",
+        views.acknowledge_recommendation,
+        name="acknowledge_recommendation",
+    ),
+    path("transitions/<int:pk>/", views.transition_detail, name="transition"),
+    path("receive/<str:token>/", views.receive, name="receive"),
+]

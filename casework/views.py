@@ -1,0 +1,363 @@
+"""The designated teacher's casework screens (outside the Wagtail admin) and the receiving school's link.
+
+Default deny: every view here answers 404 to anyone who is not the child's school's designated teacher
+(the access log also admits the trust administrator as data protection officer). Every response is
+no-store, and every read, download and transfer is written to the case audit log.
+"""
+
+import datetime
+import io
+import zipfile
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.http import require_POST
+
+from trust.access import current_memberships, has_role, own_school_ids
+from trust.enums import Role
+from trust.models import School
+from trust.school_days import MissingTermDates
+
+from . import audit
+from .deadlines import DeadlineEngine
+from .enums import AuditAction, PEPStatus
+from .gate import gate_for
+from .models import (
+    PEP,
+    CaseAuditEvent,
+    CaseDocument,
+    Child,
+    SharedRecommendation,
+    Target,
+    Transition,
+    TransitionDownload,
+)
+from .models.transitions import TOKEN_SALT, hash_token
+from .permissions import can_view_access_log
+
+
+def no_store(response):
+    add_never_cache_headers(response)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def casework_view(view):
+    """Designated teachers only (404 otherwise), behind the Children in Care policy gate, never cached."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not own_school_ids(request.user):
+            raise Http404
+        closed = gate_for(request.user)
+        if closed:
+            return no_store(render(request, "casework/gate.html", {"gate": closed}, status=403))
+        return no_store(view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def children_with_casework(user):
+    targets = Prefetch("targets", queryset=Target.objects.order_by("by_when"))
+    return (
+        Child.objects.for_user(user)
+        .select_related("school")
+        .prefetch_related(
+            Prefetch("peps", queryset=PEP.objects.order_by("-period_starts_on").prefetch_related(targets)),
+            "reviews",
+            "transitions",
+        )
+    )
+
+
+def casework_rows(user):
+    """Each of the person's children with the next open deadline and every flag, problems first."""
+    children = list(children_with_casework(user))
+    schools = School.objects.filter(pk__in=own_school_ids(user))
+    engine = DeadlineEngine(schools)
+    rows = []
+    for child in children:
+        deadlines = engine.deadlines_for(child)
+        open_deadlines = [d for d in deadlines if not d.done]
+        rows.append(
+            {
+                "child": child,
+                "next": open_deadlines[0] if open_deadlines else None,
+                "deadlines": deadlines,
+                "flags": [flag for d in deadlines for flag in d.flags],
+            }
+        )
+    rows.sort(key=lambda r: (not r["flags"], r["child"].school.name, r["child"].legal_last_name))
+    return rows, engine
+
+
+@casework_view
+def home(request):
+    rows, engine = casework_rows(request.user)
+    audit.record(request, AuditAction.LIST, detail="casework home")
+    own = own_school_ids(request.user)
+    schools = sorted({m.school.name for m in current_memberships(request.user) if m.school_id in own})
+    return render(request, "casework/home.html", {"rows": rows, "today": engine.today, "schools": schools})
+
+
+@casework_view
+def child_detail(request, pk):
+    child = get_object_or_404(children_with_casework(request.user), pk=pk)
+    engine = DeadlineEngine([child.school])
+    audit.record(request, AuditAction.READ, child)
+    return render(
+        request,
+        "casework/child.html",
+        {
+            "child": child,
+            "shares": SharedRecommendation.objects.filter(pep__child=child).select_related("shared_with", "pep"),
+            "deadlines": engine.deadlines_for(child),
+            "peps": child.peps.all(),
+            "documents": CaseDocument.objects.filter(child=child),
+            "statuses": PEPStatus,
+        },
+    )
+
+
+def access_log_index(request):
+    """Children whose access log the person may read: the DT's own (named), or every child by id for the DPO."""
+    trust_admin = has_role(request.user, Role.TRUST_ADMIN)
+    own = own_school_ids(request.user)
+    if not (trust_admin or own):
+        raise Http404
+    children = Child.objects.select_related("school")
+    if not trust_admin:
+        children = children.filter(school_id__in=own)
+    counts = dict(
+        CaseAuditEvent.objects.filter(child_id__in=children.values("pk"))
+        .values_list("child_id")
+        .annotate(n=Count("id"))
+        .values_list("child_id", "n")
+    )
+    rows = [
+        {"child": c, "named": c.school_id in own, "events": counts.get(c.pk, 0)}
+        for c in children.order_by("school__name", "pk")
+    ]
+    audit.record(request, AuditAction.LIST, detail="access log index")
+    return no_store(render(request, "casework/access_log_index.html", {"rows": rows}))
+
+
+def access_log(request, pk):
+    child = Child.objects.filter(pk=pk).select_related("school").first()
+    if child is None or not can_view_access_log(request.user, child):
+        raise Http404
+    shows_name = child.school_id in own_school_ids(request.user)
+    events = CaseAuditEvent.objects.filter(child_id=child.pk).order_by("-occurred_at")[:500]
+    audit.record(request, AuditAction.READ, child, detail="access log")
+    return no_store(
+        render(request, "casework/access_log.html", {"child": child, "shows_name": shows_name, "events": events})
+    )
+
+
+@casework_view
+def document_download(request, pk):
+    document = get_object_or_404(CaseDocument.objects.for_user(request.user).select_related("child"), pk=pk)
+    audit.record(request, AuditAction.DOWNLOAD, document)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.download_name(),
+        content_type=document.content_type,
+    )
+
+
+@casework_view
+@require_POST
+def pep_status(request, pk):
+    pep = get_object_or_404(PEP.objects.for_user(request.user).select_related("child"), pk=pk)
+    try:
+        pep.move_to(request.POST.get("status", ""), request.user, reason=request.POST.get("reason", ""))
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        audit.record(request, AuditAction.CHANGE, pep, detail=f"status {pep.status}")
+        messages.success(request, f"The PEP is now {pep.get_status_display().lower()}.")
+    return redirect("casework:child", pk=pep.child_id)
+
+
+@casework_view
+def transition_detail(request, pk):
+    transition = get_object_or_404(
+        Transition.objects.for_user(request.user).select_related("child__school").prefetch_related("documents"),
+        pk=pk,
+    )
+    child = transition.child
+    engine = DeadlineEngine([child.school])
+    link = None
+    if request.method == "POST":
+        if not transition.documents.exists():
+            messages.error(request, "Choose the documents for the receiving school first (edit the transition).")
+        else:
+            token = transition.issue_link(request.user)
+            link = request.build_absolute_uri(reverse("casework:receive", args=[token]))
+            send_mail(
+                "Records for a child joining your school",
+                f"The designated teacher at {child.school.name} has sent records for a child joining your school.\n"
+                f"Open this link to download them (it works once and expires in 7 days): {link}\n"
+                "Then confirm you have received them on the same page.",
+                None,
+                [transition.receiving_dt_email],
+            )
+            audit.record(request, AuditAction.TRANSFER, transition, detail="link issued")
+            messages.success(request, f"A single-use link was sent to {transition.receiving_dt_email}.")
+    else:
+        audit.record(request, AuditAction.READ, transition)
+    due_on, rule = None, None
+    try:
+        due_on, rule = engine.transfer_due(child, transition.left_on)
+        lateness = engine.transfer_lateness(child, transition, due_on)
+        error = ""
+    except MissingTermDates as exc:  # shown, never a silently wrong date
+        lateness, error = None, str(exc)
+    return render(
+        request,
+        "casework/transition.html",
+        {
+            "transition": transition,
+            "child": child,
+            "link": link,
+            "due_on": due_on,
+            "rule": rule,
+            "lateness": lateness,
+            "error": error,
+            "downloads": transition.downloads.all(),
+        },
+    )
+
+
+def _transition_for_token(token):
+    """The transition a link names: the signature must be ours and its hash must be the one stored."""
+    try:
+        payload = signing.loads(token, salt=TOKEN_SALT, max_age=datetime.timedelta(days=31))
+    except signing.BadSignature:
+        raise Http404 from None
+    transition = (
+        Transition.objects.filter(pk=payload.get("t"), token_hash=hash_token(token))
+        .select_related("child__school")
+        .first()
+    )
+    if transition is None or not transition.link_is_live():
+        raise Http404
+    return transition
+
+
+@login_not_required
+def receive(request, token):
+    """The receiving school's page: download once, then confirm receipt. No sign-in: the link is the key."""
+    transition = _transition_for_token(token)
+    if request.method == "POST" and request.POST.get("action") == "download":
+        with transaction.atomic():
+            claimed = Transition.objects.filter(pk=transition.pk, link_used_at__isnull=True).update(
+                link_used_at=timezone.now()
+            )
+        if not claimed:
+            return no_store(
+                render(request, "casework/receive.html", {"transition": transition, "used": True}, status=410)
+            )
+        TransitionDownload.objects.create(
+            transition=transition, ip=audit.client_ip(request), user_agent=request.headers.get("user-agent", "")[:300]
+        )
+        audit.record(request, AuditAction.DOWNLOAD, transition, detail="receiving school download")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for n, document in enumerate(transition.documents.all(), start=1):
+                with document.file.open("rb") as handle:
+                    archive.writestr(f"{n:02d}-{document.download_name()}", handle.read())
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="transfer-records.zip"'
+        return no_store(response)
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        name = request.POST.get("name", "").strip()[:200]
+        if not name:
+            messages.error(request, "Enter your name to confirm you have received the records.")
+        elif transition.receipt_confirmed_at is None:
+            transition.receipt_confirmed_at = timezone.now()
+            transition.receipt_confirmed_by = name
+            transition.receipt_confirmed_ip = audit.client_ip(request)
+            transition.save(update_fields=["receipt_confirmed_at", "receipt_confirmed_by", "receipt_confirmed_ip"])
+            audit.record(request, AuditAction.RECEIPT, transition, detail="receipt confirmed")
+        return redirect("casework:receive", token=token)
+    return no_store(
+        render(request, "casework/receive.html", {"transition": transition, "used": bool(transition.link_used_at)})
+    )
+
+
+@casework_view
+def pep_pdf(request, pk):
+    """The PEP as a PDF (WeasyPrint) for the local authority's ePEP system; the export is logged."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    pep = get_object_or_404(
+        PEP.objects.for_user(request.user)
+        .select_related("child__school", "child__responsible_authority", "signed_off_by")
+        .prefetch_related("targets__progress_notes"),
+        pk=pk,
+    )
+    html = render_to_string("casework/pep_pdf.html", {"pep": pep, "child": pep.child, "generated": timezone.now()})
+    pdf = HTML(string=html, base_url=None).write_pdf()
+    audit.record(request, AuditAction.EXPORT, pep, detail="PEP as PDF")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="pep-{pep.academic_year.replace("/", "-")}-{pep.term}.pdf"'
+    return response
+
+
+@require_POST
+def acknowledge_recommendation(request, pk):
+    """The named member of staff acknowledges a recommendation shared with them (nobody else may)."""
+    share = get_object_or_404(SharedRecommendation.objects.active().filter(shared_with=request.user), pk=pk)
+    if share.acknowledged_at is None:
+        share.acknowledged_at = timezone.now()
+        share.save(update_fields=["acknowledged_at"])
+        audit.record(request, AuditAction.CHANGE, share, detail="recommendation acknowledged")
+    messages.success(request, "Thank you: the designated teacher can see you have read it.")
+    return redirect("/")
+
+
+@casework_view
+def deadlines_ics(request):
+    """The designated teacher's open deadlines as iCalendar, for their own calendar app.
+
+    Events leave the portal, so they name a child by initials and record number only.
+    """
+    import icalendar
+
+    rows, _ = casework_rows(request.user)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Symphony Learning Trust//Casework deadlines//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "Casework deadlines")
+    for row in rows:
+        child = row["child"]
+        initials = f"{(child.preferred_name or child.legal_first_name)[:1]}{child.legal_last_name[:1]}".upper()
+        for n, deadline in enumerate(row["deadlines"]):
+            if deadline.done or not deadline.due_on:
+                continue
+            event = icalendar.Event()
+            event.add("uid", f"casework-{child.pk}-{deadline.kind}-{n}@symphony.example")
+            event.add("summary", f"{deadline.label} ({initials}, record {child.pk})")
+            event.add("description", f"Rule: {deadline.rule_text}. Details in the portal's casework.")
+            event.add("dtstart", deadline.due_on)
+            event.add("dtend", deadline.due_on + datetime.timedelta(days=1))
+            event.add("dtstamp", timezone.now())
+            cal.add_component(event)
+    audit.record(request, AuditAction.EXPORT, detail="deadlines calendar")
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="casework-deadlines.ics"'
+    return response

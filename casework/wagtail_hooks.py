@@ -1,0 +1,456 @@
+"""Every casework registration with wagtail-modeladmin lives here (a later move to ModelViewSet is one file)."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+
+from trust.access import has_role, own_school_ids
+from trust.enums import Role
+
+from .admin_permissions import (
+    CaseworkButtonHelper,
+    CaseworkPermissionHelper,
+    DeadlineRulePermissionHelper,
+    SharedDataPermissionHelper,
+)
+from .admin_views import (
+    CaseworkCreateView,
+    CaseworkDeleteView,
+    CaseworkEditView,
+    CaseworkIndexView,
+    CaseworkInspectView,
+)
+from .forms import CaseDocumentForm, ScopedAdminForm, SharedRecommendationForm, TransitionForm
+from .models import (
+    PEP,
+    Activity,
+    CaseDocument,
+    Child,
+    DeadlineRule,
+    LinkedPlan,
+    LocalAuthority,
+    Review,
+    SharedRecommendation,
+    Target,
+    Transition,
+)
+from .permissions import is_designated_teacher
+
+
+class CaseworkAdmin(ModelAdmin):
+    """Scoped lists, audited views, no history, no export, no copy."""
+
+    permission_helper_class = CaseworkPermissionHelper
+    button_helper_class = CaseworkButtonHelper
+    index_view_class = CaseworkIndexView
+    inspect_view_class = CaseworkInspectView
+    create_view_class = CaseworkCreateView
+    edit_view_class = CaseworkEditView
+    delete_view_class = CaseworkDeleteView
+    inspect_view_enabled = True
+    history_view_enabled = False
+    list_export = ()
+    school_path = "child__school_id"
+    add_to_settings_menu = False
+
+    def get_queryset(self, request):
+        ids = own_school_ids(request.user)
+        qs = super().get_queryset(request)
+        return qs.filter(**{f"{self.school_path}__in": ids}) if ids else qs.none()
+
+
+class ChildAdmin(CaseworkAdmin):
+    model = Child
+    menu_label = "Children"
+    menu_icon = "user"
+    school_path = "school_id"
+    list_display = ("display_name", "school", "year_group", "cohort", "sen_status", "casework_home")
+    list_filter = ("school", "cohort", "sen_status", "year_group")
+    search_fields = ("legal_first_name", "legal_last_name", "preferred_name", "upn")
+    inspect_view_fields = (
+        "legal_first_name",
+        "legal_last_name",
+        "preferred_name",
+        "date_of_birth",
+        "upn",
+        "year_group",
+        "school",
+        "responsible_authority",
+        "social_worker_name",
+        "social_worker_email",
+        "cohort",
+        "entered_care_on",
+        "started_on",
+        "left_on",
+        "sen_status",
+        "legal_hold",
+    )
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("legal_first_name"), FieldPanel("legal_last_name")]),
+                    FieldPanel("preferred_name"),
+                    FieldRowPanel([FieldPanel("date_of_birth"), FieldPanel("upn")]),
+                    FieldRowPanel([FieldPanel("school"), FieldPanel("year_group")]),
+                ],
+                heading="The child",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("cohort"),
+                    FieldRowPanel([FieldPanel("entered_care_on"), FieldPanel("started_on"), FieldPanel("left_on")]),
+                    FieldPanel("sen_status"),
+                ],
+                heading="Care and education",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("responsible_authority"),
+                    FieldPanel("social_worker_name"),
+                    FieldRowPanel([FieldPanel("social_worker_email"), FieldPanel("social_worker_phone")]),
+                ],
+                heading="Local authority and social worker",
+            ),
+            FieldPanel("legal_hold"),
+        ],
+        base_form_class=ScopedAdminForm,
+    )
+
+    def casework_home(self, obj):
+        return format_html('<a href="{}">Deadlines and access log</a>', reverse("casework:child", args=[obj.pk]))
+
+    casework_home.short_description = "Casework"
+
+
+class PEPAdmin(CaseworkAdmin):
+    model = PEP
+    menu_label = "PEPs"
+    menu_icon = "doc-full"
+    list_display = ("__str__", "child", "status", "due_on", "meeting_date")
+    list_filter = ("status", "term", "academic_year", "child__school")
+    inspect_view_fields = (
+        "child",
+        "academic_year",
+        "term",
+        "period_starts_on",
+        "period_ends_on",
+        "status",
+        "due_on",
+        "meeting_date",
+        "attendees",
+        "childs_views",
+        "carers_views",
+        "education_history",
+        "attainment",
+        "attendance_percent",
+        "ppplus_requested",
+        "ppplus_spent",
+        "signed_off_by",
+        "signed_off_at",
+    )
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("child"), FieldPanel("academic_year"), FieldPanel("term")]),
+            FieldRowPanel([FieldPanel("period_starts_on"), FieldPanel("period_ends_on")]),
+            MultiFieldPanel([FieldPanel("meeting_date"), FieldPanel("attendees")], heading="Meeting"),
+            MultiFieldPanel([FieldPanel("childs_views"), FieldPanel("carers_views")], heading="Views"),
+            MultiFieldPanel(
+                [FieldPanel("education_history"), FieldPanel("attainment"), FieldPanel("attendance_percent")],
+                heading="Progress",
+            ),
+            FieldRowPanel([FieldPanel("ppplus_requested"), FieldPanel("ppplus_spent")], heading="Pupil Premium Plus"),
+        ],
+        base_form_class=ScopedAdminForm,
+    )
+
+
+class TargetAdmin(CaseworkAdmin):
+    model = Target
+    menu_label = "SMART targets"
+    menu_icon = "pick"
+    school_path = "pep__child__school_id"
+    list_display = ("__str__", "pep", "by_when", "who", "status")
+    list_filter = ("status",)
+    inspect_view_fields = (
+        "pep",
+        "area",
+        "what",
+        "how_measured",
+        "baseline",
+        "target",
+        "by_when",
+        "who",
+        "status",
+        "ppplus_allocated",
+    )
+    edit_handler = ObjectList(
+        [
+            FieldPanel("pep"),
+            FieldPanel("area"),
+            FieldPanel("what"),
+            FieldPanel("how_measured"),
+            FieldRowPanel([FieldPanel("baseline"), FieldPanel("target")]),
+            FieldRowPanel([FieldPanel("by_when"), FieldPanel("who")]),
+            FieldRowPanel([FieldPanel("status"), FieldPanel("ppplus_allocated")]),
+            InlinePanel(
+                "progress_notes",
+                heading="Progress notes",
+                label="Progress note",
+                panels=[FieldPanel("noted_on"), FieldPanel("note")],
+            ),
+        ],
+        base_form_class=ScopedAdminForm,
+    )
+
+
+class LinkedPlanAdmin(CaseworkAdmin):
+    model = LinkedPlan
+    menu_label = "Linked plans"
+    menu_icon = "link"
+    list_display = ("__str__", "child", "reference")
+    list_filter = ("kind",)
+    inspect_view_fields = ("child", "kind", "other_kind", "dated", "reference", "document")
+    edit_handler = ObjectList(
+        [
+            FieldPanel("child"),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("other_kind")]),
+            FieldRowPanel([FieldPanel("dated"), FieldPanel("reference")]),
+            FieldPanel("document"),
+        ],
+        base_form_class=ScopedAdminForm,
+    )
+
+
+class ReviewAdmin(CaseworkAdmin):
+    model = Review
+    menu_label = "Reviews"
+    menu_icon = "date"
+    list_display = ("__str__", "child", "report_sent_on", "representative", "next_review_on")
+    list_filter = ("kind",)
+    inspect_view_fields = (
+        "child",
+        "kind",
+        "held_on",
+        "report_sent_on",
+        "report_sent_by",
+        "report_document",
+        "representative",
+        "outcome",
+        "next_review_on",
+    )
+    edit_handler = ObjectList(
+        [
+            FieldPanel("child"),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("held_on")]),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("report_sent_on"), FieldPanel("report_sent_by")]),
+                    FieldPanel("report_document"),
+                    FieldPanel("representative"),
+                ],
+                heading="School report sent, or a representative attending",
+            ),
+            FieldPanel("outcome"),
+            FieldPanel("next_review_on"),
+        ],
+        base_form_class=ScopedAdminForm,
+    )
+
+
+class ActivityAdmin(CaseworkAdmin):
+    model = Activity
+    menu_label = "Out-of-hours learning"
+    menu_icon = "pick"
+    list_display = ("activity", "child", "provider", "starts_on", "ppplus_funded")
+    inspect_view_fields = (
+        "child",
+        "activity",
+        "provider",
+        "starts_on",
+        "ends_on",
+        "attendance",
+        "ppplus_funded",
+        "target",
+    )
+    edit_handler = ObjectList(
+        [
+            FieldPanel("child"),
+            FieldRowPanel([FieldPanel("activity"), FieldPanel("provider")]),
+            FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+            FieldPanel("attendance"),
+            FieldPanel("ppplus_funded"),
+            FieldPanel("target"),
+        ],
+        base_form_class=ScopedAdminForm,
+    )
+
+
+class CaseDocumentAdmin(CaseworkAdmin):
+    model = CaseDocument
+    menu_label = "Documents"
+    menu_icon = "doc-full-inverse"
+    list_display = ("title", "child", "category", "uploaded_at", "download")
+    list_filter = ("category",)
+    inspect_view_fields = ("child", "title", "category", "content_type", "size", "uploaded_at")
+    edit_handler = ObjectList(
+        [FieldPanel("child"), FieldPanel("title"), FieldPanel("category"), FieldPanel("file")],
+        base_form_class=CaseDocumentForm,
+    )
+
+    def download(self, obj):
+        return format_html('<a href="{}">Download</a>', reverse("casework:document_download", args=[obj.pk]))
+
+    download.short_description = "File"
+
+
+class TransitionAdmin(CaseworkAdmin):
+    model = Transition
+    menu_label = "Transitions"
+    menu_icon = "redirect"
+    list_display = ("__str__", "child", "left_on", "due_on", "sent_at", "receipt_confirmed_at", "manage")
+    inspect_view_fields = (
+        "child",
+        "receiving_school",
+        "receiving_dt_name",
+        "receiving_dt_email",
+        "left_on",
+        "due_on",
+        "documents",
+        "sent_at",
+        "link_expires_at",
+        "link_used_at",
+        "receipt_confirmed_at",
+        "receipt_confirmed_by",
+        "receipt_confirmed_ip",
+    )
+    edit_handler = ObjectList(
+        [
+            FieldPanel("child"),
+            FieldPanel("receiving_school"),
+            FieldRowPanel([FieldPanel("receiving_dt_name"), FieldPanel("receiving_dt_email")]),
+            FieldPanel("left_on"),
+            FieldPanel("documents"),
+        ],
+        base_form_class=TransitionForm,
+    )
+
+    def manage(self, obj):
+        return format_html('<a href="{}">Send and track</a>', reverse("casework:transition", args=[obj.pk]))
+
+    manage.short_description = "Link"
+
+
+class DeadlineRuleAdmin(CaseworkAdmin):
+    model = DeadlineRule
+    menu_label = "Deadline rules"
+    menu_icon = "time"
+    school_path = "school_id"
+    permission_helper_class = DeadlineRulePermissionHelper
+    list_display = ("kind", "days", "unit", "school", "local_authority")
+    inspect_view_fields = ("kind", "days", "unit", "school", "local_authority")
+    edit_handler = ObjectList(
+        [FieldPanel("kind"), FieldRowPanel([FieldPanel("days"), FieldPanel("unit")]), FieldPanel("school")],
+        base_form_class=ScopedAdminForm,
+    )
+
+    def get_queryset(self, request):
+        ids = own_school_ids(request.user)
+        if not ids:
+            return DeadlineRule.objects.none()
+        return DeadlineRule.objects.filter(Q(school_id__in=ids) | Q(school__isnull=True))
+
+
+class LocalAuthorityAdmin(CaseworkAdmin):
+    model = LocalAuthority
+    menu_label = "Local authorities"
+    menu_icon = "site"
+    permission_helper_class = SharedDataPermissionHelper
+    list_display = ("name", "virtual_school_head", "virtual_school_email")
+    inspect_view_fields = ("name", "virtual_school_head", "virtual_school_email", "virtual_school_phone")
+
+    def get_queryset(self, request):
+        qs = self.model._default_manager.all()
+        return qs if is_designated_teacher(request.user) else qs.none()
+
+
+class SharedRecommendationAdmin(CaseworkAdmin):
+    model = SharedRecommendation
+    menu_label = "Shared recommendations"
+    menu_icon = "mail"
+    school_path = "pep__child__school_id"
+    list_display = ("pep", "shared_with", "shared_at", "acknowledged_at", "withdrawn_at")
+    inspect_view_fields = (
+        "pep",
+        "recommendation",
+        "shared_with",
+        "shared_by",
+        "shared_at",
+        "acknowledged_at",
+        "withdrawn_at",
+    )
+    edit_handler = ObjectList(
+        [FieldPanel("pep"), FieldPanel("recommendation"), FieldPanel("shared_with"), FieldPanel("withdrawn_at")],
+        base_form_class=SharedRecommendationForm,
+    )
+
+
+@modeladmin_register
+class CaseworkGroup(ModelAdminGroup):
+    menu_label = "Casework"
+    menu_icon = "folder-open-inverse"
+    menu_order = 200
+    items = (
+        ChildAdmin,
+        PEPAdmin,
+        TargetAdmin,
+        LinkedPlanAdmin,
+        ReviewAdmin,
+        ActivityAdmin,
+        CaseDocumentAdmin,
+        TransitionAdmin,
+        SharedRecommendationAdmin,
+        DeadlineRuleAdmin,
+        LocalAuthorityAdmin,
+    )
+
+
+class DesignatedTeacherMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_designated_teacher(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_casework_home_menu_item():
+    return DesignatedTeacherMenuItem("Casework home", "/casework/", icon_name="folder-open-inverse", order=199)
+
+
+@hooks.register("portal_dashboard_panels")
+def shared_recommendations_panel(request):
+    """Staff see the recommendations shared with them and the child's preferred name only."""
+    from .panels import shared_recommendations_panel as build
+
+    return build(request)
+
+
+@hooks.register("portal_dashboard_panels")
+def designated_teacher_panel(request):
+    from .panels import designated_teacher_panel as build
+
+    return build(request)
+
+
+class AccessLogMenuItem(MenuItem):
+    """The data protection officer (trust administrator) and designated teachers read who has seen each record."""
+
+    def is_shown(self, request):
+        return is_designated_teacher(request.user) or has_role(request.user, Role.TRUST_ADMIN)
+
+
+@hooks.register("register_admin_menu_item")
+def register_access_log_menu_item():
+    return AccessLogMenuItem("Casework access log", "/casework/access-log/", icon_name="view", order=9020)

@@ -1,0 +1,188 @@
+"""Who must read what: THE audience rule for policies and DfE guidance, written once.
+
+Other apps (training's briefing report, search, home) import from here; the names are stable:
+
+- `is_in_audience(user, page)` -> bool: the page is live and one of the person's current roles is in
+  the page's audience, in a school the page applies to (trust-wide roles count for every school).
+- `pages_for(user)` -> list of live `AcknowledgeablePage` (policies and guidance) in the person's
+  audience: the same rule for many pages, in a fixed number of queries.
+- `page_ids_for(user)` -> set of page ids the person may open (pages_for plus the two index pages).
+- `can_read(user, page)`: in the audience, or may edit the page in the CMS (authors read drafts'
+  published history). Used by the pages themselves; anything else answers 404.
+- `members_of(page)` -> queryset of active users in the page's audience (for completion reports).
+- `statuses_for(user)` -> list of `Status` (one per page in `pages_for`, with the current version,
+  the person's receipt of it if any, and the due date); `outstanding_for(user)` keeps those still
+  to acknowledge; `status_for(user, page)` answers for one page.
+
+Records: `policy.models.PolicyVersion` (each publication: page, revision, number, is_material) and
+`policy.models.ReadReceipt` (user, page, revision, version_number, acknowledged_at, on_paper).
+A person has acknowledged the current version of a page when a ReadReceipt exists with the page's
+current version number (minor corrections keep the number, so receipts stand).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from trust.access import current_memberships
+from trust.enums import TRUST_WIDE_ROLES
+
+from .models import GuidanceIndexPage, GuidancePage, PolicyIndexPage, PolicyPage, PolicyVersion, ReadReceipt
+from .versions import material_versions_by_page
+from .working_days import add_working_days
+
+ACKNOWLEDGEABLE_MODELS = (PolicyPage, GuidancePage)
+
+
+def _school_ids(page) -> set[int]:
+    known = getattr(page, "_audience_school_ids", None)
+    if known is not None:
+        return known
+    return {school.pk for school in page.schools.all()}
+
+
+def qualifying_memberships(user, page) -> list:
+    """The person's current memberships that put them in the page's audience."""
+    roles = set(page.audience_roles or [])
+    school_ids = None if page.applies_to_all_schools else _school_ids(page)
+    return [
+        m
+        for m in current_memberships(user)
+        if m.role in roles and (school_ids is None or m.role in TRUST_WIDE_ROLES or m.school_id in school_ids)
+    ]
+
+
+def is_in_audience(user, page) -> bool:
+    return bool(page.live and current_memberships(user) and qualifying_memberships(user, page))
+
+
+def can_read(user, page) -> bool:
+    if is_in_audience(user, page):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return page.permissions_for_user(user).can_edit()
+
+
+def pages_for(user) -> list:
+    """Live policies and guidance whose audience includes the person (policies first, by title).
+
+    A fixed number of queries: per page type, the candidate pages and (for school-based roles) which of
+    the person's schools each page applies to.
+    """
+    memberships = current_memberships(user)
+    if not memberships:
+        return []
+    school_ids = {m.school_id for m in memberships if m.school_id}
+    trust_wide = any(m.role in TRUST_WIDE_ROLES for m in memberships)
+    pages = []
+    for model in ACKNOWLEDGEABLE_MODELS:
+        candidates = model.objects.live().order_by("title")
+        if not trust_wide:
+            candidates = candidates.filter(Q(applies_to_all_schools=True) | Q(schools__in=school_ids)).distinct()
+        found = list(candidates)
+        matched: dict[int, set[int]] = {}
+        if school_ids:
+            through = model.schools.through
+            for page_id, school_id in through.objects.filter(
+                **{f"{model._meta.model_name}__in": candidates.values("pk"), "school_id__in": school_ids}
+            ).values_list(f"{model._meta.model_name}_id", "school_id"):
+                matched.setdefault(page_id, set()).add(school_id)
+        for page in found:
+            page._audience_school_ids = matched.get(page.pk, set())
+            if qualifying_memberships(user, page):
+                pages.append(page)
+    return pages
+
+
+def page_ids_for(user) -> set[int]:
+    ids = {page.pk for page in pages_for(user)}
+    if current_memberships(user):
+        ids |= set(PolicyIndexPage.objects.live().values_list("pk", flat=True))
+        ids |= set(GuidanceIndexPage.objects.live().values_list("pk", flat=True))
+    return ids
+
+
+def members_of(page):
+    """Active people currently in the page's audience."""
+    from trust.models import Membership
+
+    memberships = Membership.objects.current().filter(role__in=page.audience_roles or [])
+    if not page.applies_to_all_schools:
+        memberships = memberships.filter(Q(school__in=page.schools.all()) | Q(role__in=TRUST_WIDE_ROLES))
+    return get_user_model().objects.filter(is_active=True, memberships__in=memberships).distinct()
+
+
+@dataclass
+class Status:
+    page: object
+    version: PolicyVersion | None  # the publication that started the current version number
+    receipt: ReadReceipt | None  # the person's receipt of the current version
+    last_receipt: ReadReceipt | None  # their latest receipt of any version
+    due_on: date | None
+
+    @property
+    def version_number(self):
+        return self.version.number if self.version else None
+
+    @property
+    def required(self) -> bool:
+        return bool(self.page.acknowledgement_required and self.version)
+
+    @property
+    def outstanding(self) -> bool:
+        return self.required and self.receipt is None
+
+    @property
+    def overdue(self) -> bool:
+        return self.outstanding and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+def _joined_on(user, page) -> date | None:
+    dates = [m.started_on for m in qualifying_memberships(user, page) if m.started_on]
+    return min(dates) if dates else None
+
+
+def due_date(user, page, version: PolicyVersion) -> date:
+    """Working days from the version's publication, or from joining when that came later."""
+    published = timezone.localdate(version.published_at)
+    joined = _joined_on(user, page)
+    if joined and joined > published:
+        return add_working_days(joined, page.new_starter_working_days)
+    return add_working_days(published, page.acknowledge_within_working_days)
+
+
+def _statuses(user, pages) -> list[Status]:
+    if not pages:
+        return []
+    versions = material_versions_by_page(p.pk for p in pages)
+    receipts: dict[int, list[ReadReceipt]] = {}
+    for receipt in ReadReceipt.objects.filter(user=user, page_id__in=[p.pk for p in pages]).order_by(
+        "-version_number", "-acknowledged_at"
+    ):
+        receipts.setdefault(receipt.page_id, []).append(receipt)
+    statuses = []
+    for page in pages:
+        version = versions.get(page.pk)
+        mine = receipts.get(page.pk, [])
+        current = next((r for r in mine if version and r.version_number == version.number), None)
+        due = due_date(user, page, version) if version and page.acknowledgement_required and not current else None
+        statuses.append(Status(page, version, current, mine[0] if mine else None, due))
+    return statuses
+
+
+def statuses_for(user) -> list[Status]:
+    return _statuses(user, pages_for(user))
+
+
+def status_for(user, page) -> Status:
+    return _statuses(user, [page])[0]
+
+
+def outstanding_for(user) -> list[Status]:
+    """What the person must still acknowledge, soonest due first."""
+    pending = [s for s in statuses_for(user) if s.outstanding]
+    return sorted(pending, key=lambda s: (s.due_on or date.max, s.page.title))

@@ -1,0 +1,167 @@
+"""Forms: the page edit form (audience, the material-change question) and the acknowledgement forms."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from trust.enums import Role
+
+from .blocks import shuffled_options
+
+PUBLISHING_ACTIONS = ("action-publish", "action-submit")
+MATERIAL_CHOICES = [
+    ("True", "Material change: a new version number, and everyone in the audience must acknowledge it again"),
+    ("False", "Minor correction: the same version number, and acknowledgements stand"),
+]
+
+
+class AcknowledgeablePageForm(WagtailAdminPageForm):
+    audience_roles = forms.MultipleChoiceField(
+        label="Audience",
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The roles that must read it.",
+        error_messages={"required": "Choose at least one role this is for."},
+    )
+    change_is_material = forms.NullBooleanField(
+        label="Is this a material change?",
+        required=False,
+        widget=forms.RadioSelect(choices=MATERIAL_CHOICES),
+        help_text="Asked every time: not needed for the first publication.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each publication answers afresh: never carry over the last change's answers.
+        self.initial["change_is_material"] = None
+        self.initial["change_summary"] = ""
+
+    def _is_publishing(self) -> bool:
+        return any(action in self.data for action in PUBLISHING_ACTIONS)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("applies_to_all_schools") and not cleaned.get("schools"):
+            self.add_error("schools", "Choose the schools it applies to, or tick 'Applies to all schools'.")
+        if cleaned.get("review_basis") == "regulations" and not cleaned.get("next_review"):
+            self.add_error("next_review", "Give the date by which to re-check the regulations.")
+        already_published = bool(self.instance.pk and self.instance.live_revision_id)
+        if self._is_publishing() and already_published:
+            if cleaned.get("change_is_material") is None:
+                self.add_error("change_is_material", "Say whether this is a material change or a minor correction.")
+            if not (cleaned.get("change_summary") or "").strip():
+                self.add_error("change_summary", "Describe what changed, in a sentence or two.")
+        return cleaned
+
+
+def question_field_name(index: int) -> str:
+    return f"question_{index}"
+
+
+class AcknowledgementForm(forms.Form):
+    """The statement, and the version's comprehension check when it has one."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    statement = forms.BooleanField(
+        error_messages={"required": "Tick the box to confirm you have read and understood this version."}
+    )
+
+    def __init__(self, *args, page, version_number, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.fields["statement"].label = f"I have read and understood version {version_number} of “{page.title}”"
+        self.questions = list(page.comprehension_check or [])
+        for index, block in enumerate(self.questions, start=1):
+            options = shuffled_options(block.id, block.value)
+            self.fields[question_field_name(index)] = forms.ChoiceField(
+                label=f"Question {index}: {block.value['question']}",
+                choices=[(option, option) for option in options],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose an answer to question {index}.",
+                    "invalid_choice": f"Choose one of the answers to question {index}.",
+                },
+            )
+
+    def question_fields(self):
+        return [self[question_field_name(i)] for i in range(1, len(self.questions) + 1)]
+
+    def answers(self) -> list[dict]:
+        return [
+            {
+                "question": block.value["question"],
+                "answer": self.cleaned_data.get(question_field_name(i), ""),
+                "correct": self.cleaned_data.get(question_field_name(i)) == block.value["correct_answer"],
+            }
+            for i, block in enumerate(self.questions, start=1)
+        ]
+
+    def mark(self) -> list[int]:
+        """Numbers of the questions answered wrongly; each gets an error next to it."""
+        wrong = []
+        for i, block in enumerate(self.questions, start=1):
+            if self.cleaned_data.get(question_field_name(i)) != block.value["correct_answer"]:
+                wrong.append(i)
+                hint = block.value.get("hint")
+                message = "That is not the right answer. Read the policy again and choose another."
+                if hint:
+                    message += f" Look at: {hint}."
+                self.add_error(question_field_name(i), message)
+        return wrong
+
+
+class PaperAcknowledgementForm(forms.Form):
+    """A trust administrator records an acknowledgement someone signed on paper."""
+
+    email = forms.EmailField(
+        label="The person's email address",
+        error_messages={"required": "Enter the email address of the person who signed."},
+    )
+    page = forms.ChoiceField(label="Policy or guidance", error_messages={"required": "Choose what they signed for."})
+    signed_on = forms.DateField(
+        label="Date they signed",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date on the paper.", "invalid": "Enter a real date, e.g. 27/03/2026."},
+    )
+    reason = forms.CharField(
+        label="Why it was signed on paper",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Say why this acknowledgement was made on paper."},
+    )
+    seen_paper = forms.BooleanField(
+        label="I have seen the signed paper copy and will keep it as the school's records require",
+        error_messages={"required": "Confirm you have seen the signed paper copy."},
+    )
+
+    def __init__(self, *args, pages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pages = {str(p.pk): p for p in pages}
+        self.fields["page"].choices = [("", "Choose…")] + [(str(p.pk), p.title) for p in pages]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        person = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if person is None:
+            raise forms.ValidationError("No current member of staff has that email address.")
+        self.person = person
+        return email
+
+    def clean_signed_on(self):
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on > timezone.localdate():
+            raise forms.ValidationError("The date signed cannot be in the future.")
+        return signed_on
+
+    def clean(self):
+        cleaned = super().clean()
+        page = self.pages.get(cleaned.get("page") or "")
+        self.chosen_page = page
+        person = getattr(self, "person", None)
+        if page and person:
+            from .audience import is_in_audience
+
+            if not is_in_audience(person, page):
+                self.add_error("email", f"{person.get_full_name() or person.email} is not in the audience of “{page.title}”.")
+        return cleaned

@@ -1,0 +1,194 @@
+"""Turn a Word (.docx, via mammoth) or plain-text policy into StreamField blocks for a draft page.
+
+Plain text: a short line standing alone, without closing punctuation, is a heading; lines starting
+"- " (or "• ", "* ") are list items; other lines are paragraphs. Lines before the first heading are
+the document's cover: the title (a line containing "Policy"), the adoption date and the review.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .enums import ReviewBasis
+
+BULLET = re.compile(r"^\s*(?:[-•*▪·]|\u2022)\s+")
+MAX_HEADING_WORDS = 6
+
+
+class PolicyImportError(ValueError):
+    pass
+
+
+@dataclass
+class ImportedPolicy:
+    title: str = ""
+    adopted_on: date | None = None
+    review_basis: str = ReviewBasis.DATE
+    next_review: date | None = None
+    blocks: list = field(default_factory=list)
+
+    def headings(self):
+        return [b["value"] for b in self.blocks if b["type"] == "heading"]
+
+
+def _paragraph(text_html):
+    return {"type": "paragraph", "value": f"<p>{text_html}</p>"}
+
+
+def _list(items_html, numbered=False):
+    return {"type": "list", "value": {"numbered": numbered, "items": list(items_html)}}
+
+
+def _parse_date(text):
+    for fmt in ("%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _is_heading(line, previous_blank, next_blank):
+    words = line.split()
+    return (
+        previous_blank
+        and next_blank
+        and 0 < len(words) <= MAX_HEADING_WORDS
+        and not line.rstrip().endswith((".", ",", ";", ":", "?", "!"))
+        and line[:1].isupper()
+    )
+
+
+def _read_cover(policy, line):
+    label, _, value = (part.strip() for part in line.partition("\t"))
+    lowered = label.lower()
+    if lowered.startswith("adopted"):
+        policy.adopted_on = _parse_date(value) if value else None
+    elif lowered.startswith("next review"):
+        if "regulation" in value.lower():
+            policy.review_basis = ReviewBasis.REGULATIONS
+        else:
+            policy.next_review = _parse_date(value) if value else None
+    elif "policy" in lowered and not policy.title:
+        policy.title = " ".join(label.split())
+
+
+def parse_text(text: str) -> ImportedPolicy:
+    policy = ImportedPolicy()
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
+    in_body = False
+    items: list[str] = []
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        previous_blank = i == 0 or not lines[i - 1].strip()
+        next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
+        if BULLET.match(line):
+            items.append(escape(BULLET.sub("", line)))
+            continue
+        if items and line:
+            policy.blocks.append(_list(items))
+            items = []
+        if not line:
+            continue
+        if _is_heading(line, previous_blank, next_blank) and "\t" not in raw and in_body_or_heading(in_body, line):
+            in_body = True
+            policy.blocks.append({"type": "heading", "value": line})
+        elif not in_body:
+            _read_cover(policy, raw.strip(" "))
+        else:
+            policy.blocks.append(_paragraph(escape(" ".join(line.split()))))
+    if items:
+        policy.blocks.append(_list(items))
+    return policy
+
+
+def in_body_or_heading(in_body, line):
+    """Before the body starts, a cover line naming the policy is not a heading."""
+    return in_body or "policy" not in line.lower() and line.upper() != line
+
+
+class _HtmlToBlocks(HTMLParser):
+    """mammoth's clean HTML (h1–h6, p, ul/ol/li, strong/em, a) to blocks."""
+
+    INLINE = {"strong": "b", "b": "b", "em": "i", "i": "i"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list = []
+        self.buffer: list[str] | None = None
+        self.kind = None
+        self.items: list[str] = []
+        self.list_stack: list[str] = []
+        self.title = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "p") or (tag == "li"):
+            self.buffer, self.kind = [], tag
+        elif tag in ("ul", "ol"):
+            self.list_stack.append(tag)
+        elif tag in self.INLINE and self.buffer is not None and self.kind not in ("h1", "h2", "h3", "h4"):
+            self.buffer.append(f"<{self.INLINE[tag]}>")
+        elif tag == "a" and self.buffer is not None:
+            href = dict(attrs).get("href") or ""
+            if href.startswith(("http://", "https://", "mailto:")):
+                self.buffer.append(f'<a href="{escape(href)}">')
+            else:
+                self.buffer.append("<a>")
+        elif tag == "br" and self.buffer is not None:
+            self.buffer.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.INLINE and self.buffer is not None and self.kind not in ("h1", "h2", "h3", "h4"):
+            self.buffer.append(f"</{self.INLINE[tag]}>")
+        elif tag == "a" and self.buffer is not None:
+            self.buffer.append("</a>")
+        elif tag == self.kind and self.buffer is not None:
+            content = "".join(self.buffer).replace("<a>", "").strip()
+            text = re.sub(r"<[^>]+>", "", content).strip()
+            if text:
+                if tag == "h1" and not self.title:
+                    self.title = text
+                elif tag in ("h1", "h2"):
+                    self.blocks.append({"type": "heading", "value": text})
+                elif tag in ("h3", "h4", "h5", "h6"):
+                    self.blocks.append({"type": "subheading", "value": text})
+                elif tag == "li":
+                    self.items.append(content)
+                else:
+                    self.blocks.append(_paragraph(content))
+            self.buffer, self.kind = None, None
+        elif tag in ("ul", "ol") and self.list_stack:
+            kind = self.list_stack.pop()
+            if not self.list_stack and self.items:
+                self.blocks.append(_list(self.items, numbered=kind == "ol"))
+                self.items = []
+
+    def handle_data(self, data):
+        if self.buffer is not None:
+            self.buffer.append(escape(data))
+
+
+def parse_html(html: str) -> ImportedPolicy:
+    parser = _HtmlToBlocks()
+    parser.feed(html)
+    return ImportedPolicy(title=parser.title, blocks=parser.blocks)
+
+
+def parse_docx(path: Path) -> ImportedPolicy:
+    import mammoth
+
+    with open(path, "rb") as handle:
+        result = mammoth.convert_to_html(handle)
+    return parse_html(result.value)
+
+
+def parse_file(path: Path) -> ImportedPolicy:
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return parse_docx(path)
+    if suffix in (".txt", ".text", ".md"):
+        return parse_text(path.read_text(encoding="utf-8-sig"))
+    raise PolicyImportError(f"Cannot import {path.name}: use a Word (.docx) or plain-text (.txt) file.")

@@ -1,0 +1,15 @@
+"""Policy hub models: acknowledgeable pages, their published versions and the read receipts."""
+
+from .pages import AcknowledgeablePage, GuidanceIndexPage, GuidancePage, PolicyIndexPage, PolicyPage
+from .records import AcknowledgementAttempt, PolicyVersion, ReadReceipt
+
+__all__ = [
+    "AcknowledgeablePage",
+    "AcknowledgementAttempt",
+    "GuidanceIndexPage",
+    "GuidancePage",
+    "PolicyIndexPage",
+    "PolicyPage",
+    "PolicyVersion",
+    "ReadReceipt",
+]

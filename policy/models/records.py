@@ -1,0 +1,112 @@
+"""What happened to acknowledgeable pages: each publication, each read receipt, each attempt.
+
+`ReadReceipt` is append-only: the model refuses updates and deletes, and on PostgreSQL a trigger
+refuses them in the database too.
+"""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from ..enums import AttemptOutcome
+
+
+class PolicyVersion(models.Model):
+    """One publication of an acknowledgeable page, pointing at the exact revision published.
+
+    A material change starts a new version number (everyone in the audience acknowledges again); a
+    minor correction keeps the number (acknowledgements stand).
+    """
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="policy_versions")
+    revision = models.OneToOneField(
+        "wagtailcore.Revision", on_delete=models.PROTECT, related_name="policy_version"
+    )
+    number = models.PositiveIntegerField()
+    is_material = models.BooleanField()
+    change_summary = models.TextField(blank=True)
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["page_id", "published_at", "pk"]
+        get_latest_by = ["published_at", "pk"]
+
+    def __str__(self):
+        kind = "material change" if self.is_material else "minor correction"
+        return f"Version {self.number} ({kind}, {self.published_at:%d %B %Y})"
+
+
+class ReceiptQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ReadReceipt.AppendOnly("Read receipts cannot be changed.")
+
+    def delete(self):
+        raise ReadReceipt.AppendOnly("Read receipts cannot be deleted.")
+
+
+class ReadReceipt(models.Model):
+    """A person's acknowledgement of one version of a page. Append-only; one per person and version."""
+
+    class AppendOnly(Exception):
+        pass
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="read_receipts")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="read_receipts")
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="read_receipts")
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="receipts")
+    version_number = models.PositiveIntegerField()
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+    text_sha256 = models.CharField("SHA-256 of the text shown", max_length=64)
+    answers = models.JSONField(default=list, blank=True)
+    memberships_snapshot = models.JSONField(default=list, help_text="The person's schools and roles at the time.")
+    on_paper = models.BooleanField(default=False)
+    signed_on = models.DateField(null=True, blank=True, help_text="For a paper acknowledgement: the date signed.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on_paper_reason = models.TextField(blank=True)
+
+    objects = ReceiptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-acknowledged_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page", "version_number"], name="one_receipt_per_person_and_version")
+        ]
+        triggers = [
+            pgtrigger.Protect(name="read_receipt_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self):
+        return f"{self.user} acknowledged version {self.version_number} of page {self.page_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise self.AppendOnly("Read receipts cannot be changed.")
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise self.AppendOnly("Read receipts cannot be deleted.")
+
+
+class AcknowledgementAttempt(models.Model):
+    """Every try at acknowledging, right or wrong, kept as evidence."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="+")
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
+    version_number = models.PositiveIntegerField()
+    attempted_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=16, choices=AttemptOutcome.choices)
+    answers = models.JSONField(default=list, blank=True)
+    wrong_questions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-attempted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_outcome_display()} – {self.attempted_at:%d %B %Y %H:%M}"

@@ -1,0 +1,37 @@
+"""Make sure the policy hub's structure exists (the same as migration 0002 does), with real models.
+
+Used by the demo loader and tests; safe to run again.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+
+from home.models import HomePage
+
+from .models import GuidanceIndexPage, PolicyIndexPage
+
+WORKFLOW_NAME = "Policy approval"
+TASK_NAME = "Executive head approval"
+PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+
+
+def ensure_structure():
+    home = HomePage.objects.first()
+    policies = PolicyIndexPage.objects.first() or home.add_child(
+        instance=PolicyIndexPage(title="Policies", slug="policies")
+    )
+    guidance = GuidanceIndexPage.objects.first() or home.add_child(
+        instance=GuidanceIndexPage(title="DfE guidance", slug="guidance")
+    )
+    head, _ = Group.objects.get_or_create(name="Executive head")
+    for codename in PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        for index in (policies, guidance):
+            GroupPagePermission.objects.get_or_create(group=head, page=index, permission=permission)
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first() or GroupApprovalTask.objects.create(name=TASK_NAME)
+    task.groups.add(head)
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    for index in (policies, guidance):
+        WorkflowPage.objects.update_or_create(page=Page.objects.get(pk=index.pk), defaults={"workflow": workflow})
+    return policies, guidance

@@ -1,0 +1,76 @@
+"""The dashboard panel and the policy page each take a fixed number of queries, whatever the data."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from conftest import sign_in
+from policy.acknowledgements import create_receipt
+from policy.tests.factories import make_guidance, make_policy, publish_change
+from policy.versions import current_version
+from policy.wagtail_hooks import policy_dashboard_panel
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD_QUERIES = 8  # the user, memberships, 2 × (pages + which of the person's schools they cover), versions, receipts
+POLICY_PAGE_QUERIES = 22  # 14 for session, user and Wagtail's routing; memberships, versions, receipts, version
+
+
+def panel_for(user):
+    request = RequestFactory().get("/")
+    request.user = get_user_model().objects.get(pk=user.pk)  # no cached memberships
+    return policy_dashboard_panel(request)
+
+
+def acknowledge(person, page):
+    version = current_version(page)
+    return create_receipt(person, page, version, version.revision_id)
+
+
+def test_the_dashboard_lists_what_is_still_to_read_with_due_dates_and_what_is_done(client, personas):
+    done = make_policy("Done policy", slug="done")
+    make_policy("To read", slug="to-read")
+    acknowledge(personas.staff, done)
+    sign_in(client, personas.staff)
+    html = client.get("/").content.decode()
+    to_read, acknowledged = html.split("<h3>Acknowledged</h3>")
+    assert "To read" in to_read and "due" in to_read
+    assert "Done policy" in acknowledged
+
+
+def test_the_dashboard_has_no_policy_panel_for_someone_with_no_role(personas):
+    make_policy()
+    assert panel_for(personas.nobody) is None
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_the_dashboard_panel_takes_a_fixed_number_of_queries(personas, django_assert_num_queries, many):
+    pages = [make_policy(f"Policy {n}", slug=f"policy-{n}") for n in range(5 if many else 1)]
+    if many:
+        make_guidance(acknowledgement_required=True)
+        for page in pages[:3]:
+            acknowledge(personas.staff, page)
+            publish_change(page, material=False)
+        brook_only = make_policy("Brook only", slug="brook-only", applies_to_all_schools=False)
+        brook_only.schools.set([personas.brook])
+        brook_only.save()
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        panel = panel_for(personas.staff)
+    assert len(panel.context["outstanding"]) + len(panel.context["acknowledged"]) == (7 if many else 1)
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_the_policy_page_takes_a_fixed_number_of_queries(client, personas, django_assert_num_queries, many):
+    page = make_policy()
+    if many:
+        for n in range(3):
+            page, _ = publish_change(page, material=bool(n % 2), summary=f"Change {n}")
+        for person in (personas.dt, personas.governor, personas.dt_castle):
+            acknowledge(person, page)
+    sign_in(client, personas.staff)
+    cache.clear()
+    client.get(page.url)  # the first request also opens the session and renders the body into the cache
+    with django_assert_num_queries(POLICY_PAGE_QUERIES):
+        response = client.get(page.url)
+    assert response.status_code == 200

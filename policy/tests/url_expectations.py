@@ -1,0 +1,32 @@
+"""The policy hub's own (non-page) URLs × every persona. Policy and guidance pages themselves are served
+under Wagtail's catch-all route, covered by the "/" expectation; their access is tested in test_access.py."""
+
+from portal.tests.access import EVERYONE, Expect
+
+
+def build_world(personas):
+    from policy.acknowledgements import create_receipt
+    from policy.tests.factories import make_policy
+    from policy.versions import current_version
+
+    page = make_policy("Matrix policy", slug="matrix-policy")
+    version = current_version(page)
+    receipt = create_receipt(personas.staff, page, version, version.revision_id)
+    return {"policy_page": page, "staff_receipt": receipt}
+
+
+EXPECTATIONS = [
+    Expect("policies/receipts/", "/policies/receipts/", allowed=EVERYONE),
+    Expect(
+        "policies/receipts/<int:pk>/",
+        lambda w: f"/policies/receipts/{w['staff_receipt'].pk}/",
+        allowed=frozenset({"staff"}),
+        note="a person opens only their own receipts",
+    ),
+    Expect(
+        "policies/receipts/record-on-paper/",
+        "/policies/receipts/record-on-paper/",
+        allowed=frozenset({"admin"}),
+        note="trust administrators record paper acknowledgements",
+    ),
+]

@@ -1,0 +1,134 @@
+"""Registration only: the dashboard panel, the admin review panel, log actions, delete protection."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from home.panels import DashboardPanel
+from trust.access import has_role
+from trust.enums import Role
+
+from .audience import statuses_for
+from .enums import REVIEW_WARNING_DAYS
+from .models import GuidancePage, PolicyPage, PolicyVersion
+
+
+@hooks.register("portal_dashboard_panels")
+def policy_dashboard_panel(request):
+    statuses = [s for s in statuses_for(request.user) if s.required]
+    if not statuses:
+        return None
+    outstanding = sorted((s for s in statuses if s.outstanding), key=lambda s: (s.due_on, s.page.title))
+    acknowledged = [s for s in statuses if s.receipt]
+    return DashboardPanel(
+        title="Policies and guidance to read",
+        template_name="policy/panels/dashboard.html",
+        context={"outstanding": outstanding, "acknowledged": acknowledged},
+        order=10,
+    )
+
+
+def pages_due_for_review(today=None):
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=REVIEW_WARNING_DAYS)
+    pages = [
+        *PolicyPage.objects.live().filter(next_review__lte=horizon),
+        *GuidancePage.objects.live().filter(next_review__lte=horizon),
+    ]
+    return sorted(pages, key=lambda p: (p.next_review, p.title))
+
+
+class ReviewPanel(Component):
+    name = "policy_review"
+    template_name = "policy/admin/review_panel.html"
+    order = 150
+
+    def __init__(self, pages):
+        self.pages = pages
+
+    def get_context_data(self, parent_context):
+        return {"pages": self.pages, "today": timezone.localdate()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_review_panel(request, panels):
+    if not _can_edit_policies(request.user):
+        return
+    pages = pages_due_for_review()
+    if pages:
+        panels.append(ReviewPanel(pages))
+
+
+def _can_edit_policies(user):
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    return PagePermissionPolicy().user_has_any_permission(user, ["change", "publish"])
+
+
+@hooks.register("register_log_actions")
+def register_policy_log_actions(actions):
+    actions.register_action("policy.version_recorded", "Record policy version", "Recorded a policy version")
+    actions.register_action("policy.acknowledged", "Acknowledge", "Acknowledged")
+    actions.register_action("policy.acknowledged_on_paper", "Record paper acknowledgement", "Recorded a paper acknowledgement")
+
+
+def _has_versions(pages) -> bool:
+    from wagtail.models import Page
+
+    ids = set()
+    for page in pages:
+        ids |= set(Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
+    return PolicyVersion.objects.filter(page_id__in=ids).exists()
+
+
+def _refuse(request, what, fallback):
+    messages.error(
+        request,
+        f"{what} has published versions and read receipts, which are kept as evidence. "
+        "Unpublish it instead of deleting it.",
+    )
+    return redirect(fallback)
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_policies_with_versions(request, page):
+    if _has_versions([page]):
+        return _refuse(request, f"“{page.get_admin_display_title()}”", reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_deleting_policies_with_versions(request, action_type, objects, action_class_instance):
+    from wagtail.models import Page
+
+    if action_type == "delete" and objects and isinstance(objects[0], Page) and _has_versions(objects):
+        return _refuse(request, "A chosen page", reverse("wagtailadmin_explore", args=[objects[0].get_parent().pk]))
+    return None
+
+
+@hooks.register("after_publish_page")
+def note_who_published(request, page):
+    from .models import AcknowledgeablePage
+    from .versions import record_publication
+
+    specific = page.specific
+    if isinstance(specific, AcknowledgeablePage) and specific.live_revision_id:
+        record_publication(specific, specific.live_revision, request.user)
+
+
+class TrustAdminMenuItem(MenuItem):
+    def is_shown(self, request):
+        return has_role(request.user, Role.TRUST_ADMIN)
+
+
+@hooks.register("register_admin_menu_item")
+def register_paper_acknowledgement_menu_item():
+    return TrustAdminMenuItem(
+        "Paper acknowledgement", reverse("policy_record_on_paper"), icon_name="doc-full", order=9100
+    )

@@ -1,0 +1,5 @@
+from portal.tests.access import EVERYONE, Expect
+
+EXPECTATIONS = [
+    Expect("search/", "/search/?q=policy", allowed=EVERYONE - {"nobody"}, note="no role, no audience: 403"),
+]

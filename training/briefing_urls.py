@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import briefing_views
+
+urlpatterns = [
+    path("", briefing_views.overview, name="briefing"),
+    path("export/<str:fmt>/", briefing_views.overview_export, name="briefing_export"),
+    path("<slug:slug>/", briefing_views.school_detail, name="briefing_school"),
+    path("<slug:slug>/export/<str:fmt>/", briefing_views.school_export, name="briefing_school_export"),
+]

@@ -1,0 +1,115 @@
+"""Completing a training module: the statement, the check, the attempt and the receipt."""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils.html import strip_tags
+from wagtail.log_actions import log
+
+from trust.access import current_memberships
+
+from .audience import is_in_audience
+from .models import TrainingAttempt, TrainingCompletion
+
+
+@dataclass
+class CompletionResult:
+    receipt: TrainingCompletion | None = None
+    errors: list[str] = field(default_factory=list)
+    wrong_ids: list[str] = field(default_factory=list)
+    wrong_questions: list[str] = field(default_factory=list)
+    created: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.receipt is not None
+
+
+def shown_text(page) -> str:
+    """The text the person was shown, normalised, in a stable order: what the receipt's hash is taken of."""
+    parts = [page.title, page.summary]
+    for block in page.body:
+        if block.block_type in ("document", "video"):
+            value = block.value
+            parts.append(f"[{block.block_type}] {getattr(value, 'title', None) or getattr(value, 'url', value)}")
+        else:
+            parts.append(strip_tags(str(block.value.source if hasattr(block.value, "source") else block.value)))
+    for _id, question, options, _correct in page.questions():
+        parts.append(question)
+        parts.extend(options)
+    return "\n".join(" ".join(str(p).split()) for p in parts if p)
+
+
+def text_sha256(page) -> str:
+    return hashlib.sha256(shown_text(page).encode("utf-8")).hexdigest()
+
+
+def roles_snapshot(user) -> list[dict]:
+    return [
+        {"role": m.role, "school": m.school.slug if m.school_id else None}
+        for m in sorted(current_memberships(user), key=lambda m: (m.role, m.school_id or 0))
+    ]
+
+
+def complete_module(user, page, *, revision_id: int, answers: dict[str, int]) -> CompletionResult:
+    """Record the attempt; on success write the receipt (once: a second submit returns the first)."""
+    result = CompletionResult()
+    if not is_in_audience(user, page):
+        result.errors.append("This training is not for your role.")
+        return result
+    existing = TrainingCompletion.objects.filter(user=user, page=page).first()
+    if existing:
+        result.receipt = existing
+        return result
+    if revision_id != page.live_revision_id:
+        result.errors.append("This training has changed since you opened it. Read it again, then complete it.")
+        return result
+
+    shown = page.live_revision.as_object()
+    recorded_answers = []
+    for block_id, question, options, correct in shown.questions():
+        chosen = answers.get(block_id)
+        right = chosen == correct
+        recorded_answers.append(
+            {
+                "id": block_id,
+                "question": question,
+                "answer": options[chosen] if chosen is not None and 0 <= chosen < len(options) else None,
+                "correct": right,
+            }
+        )
+        if not right:
+            result.wrong_ids.append(block_id)
+            result.wrong_questions.append(question)
+
+    TrainingAttempt.objects.create(
+        user=user,
+        page=page,
+        revision_id=revision_id,
+        answers=recorded_answers,
+        wrong_questions=result.wrong_questions,
+        succeeded=not result.wrong_ids,
+    )
+    if result.wrong_ids:
+        result.errors.append("Some answers are not right: " + "; ".join(f"“{q}”" for q in result.wrong_questions))
+        return result
+
+    try:
+        with transaction.atomic():
+            receipt = TrainingCompletion.objects.create(
+                user=user,
+                page=page,
+                revision_id=revision_id,
+                text_sha256=text_sha256(shown),
+                answers=recorded_answers,
+                roles_snapshot=roles_snapshot(user),
+            )
+    except IntegrityError:
+        # A double submit: the first one stands.
+        result.receipt = TrainingCompletion.objects.get(user=user, page=page)
+        return result
+    log(instance=receipt, action="training.complete", user=user, data={"module": page.pk, "title": page.title})
+    result.receipt = receipt
+    result.created = True
+    return result

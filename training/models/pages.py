@@ -1,0 +1,219 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from trust.enums import Role
+
+
+class QuestionBlock(blocks.StructBlock):
+    """One comprehension question with one right answer."""
+
+    question = blocks.CharBlock(max_length=300)
+    options = blocks.ListBlock(blocks.CharBlock(max_length=200, label="Option"), min_num=2, max_num=6)
+    correct_option = blocks.IntegerBlock(
+        min_value=1, max_value=6, help_text="The number of the right option: 1 for the first, 2 for the second…"
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not 1 <= value["correct_option"] <= len(value["options"]):
+            raise StructBlockValidationError(
+                block_errors={"correct_option": ValidationError(f"Choose a number from 1 to {len(value['options'])}.")}
+            )
+        return value
+
+    class Meta:
+        icon = "help"
+        label = "Question"
+
+
+BODY_BLOCKS = [
+    ("heading", blocks.CharBlock(form_classname="title", icon="title")),
+    ("paragraph", blocks.RichTextBlock(features=["bold", "italic", "ol", "ul", "link", "document-link"])),
+    ("document", DocumentChooserBlock(icon="doc-full")),
+    ("video", EmbedBlock(icon="media", help_text="A link to the video (e.g. on the trust's video service).")),
+]
+
+
+class TrainingIndexPage(Page):
+    """/training/: the modules the person is asked to complete, with their own progress."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    max_count = 1
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["training.TrainingModulePage"]
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = "training index"
+
+    def serve(self, request, *args, **kwargs):
+        from trust.access import current_memberships
+
+        if not getattr(request, "is_preview", False) and not current_memberships(request.user):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from training.audience import modules_for
+        from training.models import TrainingCompletion
+
+        context = super().get_context(request, *args, **kwargs)
+        modules = list(modules_for(request.user).child_of(self).order_by("path"))
+        done = dict(
+            TrainingCompletion.objects.filter(user=request.user, page__in=modules).values_list(
+                "page_id", "completed_at"
+            )
+        )
+        for module in modules:
+            module.completed_at = done.get(module.pk)
+        context["modules"] = modules
+        return context
+
+
+class TrainingModulePage(Page):
+    summary = models.TextField(max_length=500, help_text="One or two sentences: what this training covers.")
+    body = StreamField(BODY_BLOCKS, use_json_field=True)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        default=15, validators=[MinValueValidator(1), MaxValueValidator(600)], help_text="About how long it takes."
+    )
+    is_required = models.BooleanField(
+        "required", default=True, help_text="Everyone in the audience must complete it to be fully briefed."
+    )
+    comprehension_check = StreamField(
+        [("question", QuestionBlock())],
+        blank=True,
+        use_json_field=True,
+        help_text="Optional: questions the person must answer correctly to complete the module.",
+    )
+
+    parent_page_types = ["training.TrainingIndexPage"]
+    subpage_types: list = []
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("estimated_minutes"),
+                FieldPanel("is_required"),
+                InlinePanel("audience", min_num=1, label="Role"),
+            ],
+            heading="Who it is for",
+        ),
+        InlinePanel("related_pages", label="Related policy or guidance"),
+        FieldPanel("comprehension_check"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    class Meta:
+        verbose_name = "training module"
+
+    # Addresses under /training/ that belong to the portal's own screens (training/urls.py).
+    RESERVED_SLUGS = frozenset({"receipts", "local-authority"})
+
+    def clean(self):
+        super().clean()
+        if self.slug in self.RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is used by the portal itself: choose another slug."})
+
+    def audience_roles(self) -> list[str]:
+        return [row.role for row in self.audience.all()]
+
+    def questions(self):
+        """(id, question, options, correct index 0-based) for each question of the check."""
+        return [
+            (block.id, block.value["question"], list(block.value["options"]), block.value["correct_option"] - 1)
+            for block in self.comprehension_check
+        ]
+
+    def serve(self, request, *args, **kwargs):
+        from training.audience import is_in_audience
+
+        if getattr(request, "is_preview", False):
+            return super().serve(request, *args, **kwargs)
+        if not is_in_audience(request.user, self):
+            raise Http404
+        if request.method == "POST":
+            return self._complete(request)
+        return super().serve(request, *args, **kwargs)
+
+    def _complete(self, request):
+        from django.contrib import messages
+
+        from training.completion import complete_module
+        from training.forms import CompletionForm
+
+        form = CompletionForm(self, request.POST)
+        if form.is_valid():
+            result = complete_module(
+                request.user,
+                self,
+                revision_id=form.cleaned_data["revision"],
+                answers=form.answers(),
+            )
+            if result.ok:
+                messages.success(request, f"You have completed “{self.title}”. Your receipt is below.")
+                return redirect("training_receipt", pk=result.receipt.pk)
+            form.add_result_errors(result)
+        context = self.get_context(request)
+        context["form"] = form
+        return TemplateResponse(request, self.get_template(request), context, status=200)
+
+    def get_context(self, request, *args, **kwargs):
+        from training.forms import CompletionForm
+        from training.models import TrainingCompletion
+
+        context = super().get_context(request, *args, **kwargs)
+        context["form"] = CompletionForm(self)
+        context["receipt"] = (
+            TrainingCompletion.objects.filter(user=request.user, page=self).first()
+            if request.user.is_authenticated
+            else None
+        )
+        context["related"] = [r.page for r in self.related_pages.select_related("page") if r.page.live]
+        return context
+
+
+class TrainingModuleAudience(models.Model):
+    """A role the module is for. A module is for everyone holding any of its roles."""
+
+    page = ParentalKey(TrainingModulePage, on_delete=models.CASCADE, related_name="audience")
+    role = models.CharField(max_length=32, choices=Role.choices)
+
+    panels = [FieldPanel("role")]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["page", "role"], name="one_audience_row_per_module_and_role")]
+
+    def __str__(self):
+        return self.get_role_display()
+
+
+class TrainingRelatedPage(Orderable):
+    """A policy or guidance page this training supports (any page: training does not import policy)."""
+
+    module = ParentalKey(TrainingModulePage, on_delete=models.CASCADE, related_name="related_pages")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+
+    panels = [PageChooserPanel("page")]

@@ -1,0 +1,68 @@
+import pgtrigger
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """A training receipt is evidence: once written it is never changed or removed."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Training receipts cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Training receipts cannot be deleted.")
+
+
+class TrainingCompletion(models.Model):
+    """The receipt for one person completing one training module: which text they saw, when, and how they answered."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_completions")
+    page = models.ForeignKey("training.TrainingModulePage", on_delete=models.PROTECT, related_name="completions")
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
+    completed_at = models.DateTimeField(auto_now_add=True)
+    text_sha256 = models.CharField("SHA-256 of the text shown", max_length=64)
+    answers = models.JSONField(default=list, blank=True)
+    roles_snapshot = models.JSONField(default=list, help_text="The person's roles and schools when they completed it.")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page"], name="one_training_completion_per_person_and_module")
+        ]
+        triggers = [
+            pgtrigger.Protect(name="training_completion_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
+        ]
+
+    def __str__(self):
+        return f"{self.user} completed {self.page_id} at {self.completed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Training receipts cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Training receipts cannot be deleted.")
+
+
+class TrainingAttempt(models.Model):
+    """Every submission of a module's completion form, right or wrong."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_attempts")
+    page = models.ForeignKey("training.TrainingModulePage", on_delete=models.PROTECT, related_name="attempts")
+    revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.SET_NULL, null=True, related_name="+")
+    attempted_at = models.DateTimeField(auto_now_add=True)
+    answers = models.JSONField(default=list, blank=True)
+    wrong_questions = models.JSONField(default=list, blank=True)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-attempted_at"]
+        indexes = [models.Index(fields=["user", "page"])]
+
+    def __str__(self):
+        return f"{self.user} attempt on {self.page_id} ({'passed' if self.succeeded else 'not passed'})"

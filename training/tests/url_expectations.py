@@ -1,0 +1,80 @@
+from datetime import date
+
+from portal.tests.access import EVERYONE, Expect
+
+LA_READERS = frozenset({"dt", "dt_castle", "head", "admin"})
+LA_KEEPERS = frozenset({"dt", "dt_castle", "admin"})
+BRIEFING = frozenset({"governor", "dt", "dt_castle", "head", "admin"})
+BRIEFING_BROOK = frozenset({"governor", "dt", "head", "admin"})
+REMINDER_RUN_READERS = frozenset({"head", "admin"})
+MATRIX_CERTIFICATE = "private/la-training/url-matrix-certificate.pdf"
+
+
+def build_world(personas):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from training.builders import build_module, ensure_training_index
+    from training.completion import complete_module
+    from training.models import LocalAuthorityTraining
+
+    module = build_module(ensure_training_index(), "Matrix module", roles=["staff"])
+    receipt = complete_module(personas.staff, module, revision_id=module.live_revision_id, answers={}).receipt
+    if not default_storage.exists(MATRIX_CERTIFICATE):
+        default_storage.save(MATRIX_CERTIFICATE, ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    record = LocalAuthorityTraining.objects.create(
+        school=personas.brook,
+        attendee=personas.dt,
+        course="Network",
+        provider="Leicestershire Virtual School",
+        attended_on=date(2026, 1, 5),
+        certificate=MATRIX_CERTIFICATE,
+        certificate_content_type="application/pdf",
+    )
+    from training.models import ReminderRun
+
+    run = ReminderRun.objects.create(people_outstanding=3, reminders_sent=3)
+    return {"training_receipt": receipt, "la_record": record, "reminder_run": run}
+
+
+EXPECTATIONS = [
+    Expect("training/receipts/", "/training/receipts/", allowed=EVERYONE, note="each person sees their own"),
+    Expect(
+        "training/receipts/<int:pk>/",
+        lambda w: f"/training/receipts/{w['training_receipt'].pk}/",
+        allowed=frozenset({"staff"}),
+    ),
+    Expect("training/local-authority/", "/training/local-authority/", allowed=LA_READERS),
+    Expect("training/local-authority/new/", "/training/local-authority/new/", allowed=LA_KEEPERS),
+    Expect(
+        "training/local-authority/<int:pk>/edit/",
+        lambda w: f"/training/local-authority/{w['la_record'].pk}/edit/",
+        allowed=frozenset({"dt", "admin"}),
+    ),
+    Expect(
+        "training/local-authority/<int:pk>/certificate/",
+        lambda w: f"/training/local-authority/{w['la_record'].pk}/certificate/",
+        allowed=frozenset({"dt", "head", "admin"}),
+    ),
+    Expect("briefing/", "/briefing/", allowed=BRIEFING, note="staff and no role: 403"),
+    Expect("briefing/export/<str:fmt>/", "/briefing/export/csv/", allowed=BRIEFING),
+    Expect("briefing/<slug:slug>/", "/briefing/brook/", allowed=BRIEFING_BROOK, note="other schools: 404"),
+    Expect("briefing/<slug:slug>/export/<str:fmt>/", "/briefing/brook/export/xlsx/", allowed=BRIEFING_BROOK),
+    *[
+        Expect(f"admin/reminder-runs/{route}", lambda w, path=path: f"/admin/reminder-runs/{path(w)}", allowed=allowed)
+        for route, path, allowed in [
+            ("", lambda w: "", REMINDER_RUN_READERS),
+            ("results/", lambda w: "results/", REMINDER_RUN_READERS),
+            ("inspect/<int:pk>/", lambda w: f"inspect/{w['reminder_run'].pk}/", REMINDER_RUN_READERS),
+            ("new/", lambda w: "new/", frozenset()),
+            ("edit/<int:pk>/", lambda w: f"edit/{w['reminder_run'].pk}/", frozenset()),
+            ("delete/<int:pk>/", lambda w: f"delete/{w['reminder_run'].pk}/", frozenset()),
+            ("history/<int:pk>/", lambda w: f"history/{w['reminder_run'].pk}/", frozenset()),
+            ("history-results/<int:pk>/", lambda w: f"history-results/{w['reminder_run'].pk}/", frozenset()),
+            ("usage/<int:pk>/", lambda w: f"usage/{w['reminder_run'].pk}/", frozenset()),
+        ]
+    ],
+]
+
+# Admin screens of our own: every route under these needs its own Expect.
+OWN_ADMIN_PREFIXES = ["admin/reminder-runs/"]
