@@ -9,7 +9,8 @@ import time
 from bench.http import Session
 
 
-def run_scenario(host, port, cookies, paths, seconds, concurrency, method="GET", forms=None):
+def run_scenario(host, port, cookies, paths, seconds, concurrency, forms=None):
+    """GET `paths` in a loop for `seconds`; or, with `forms`, POST each (cookies, form) once."""
     latencies, errors, lock = [], [], threading.Lock()
     deadline = time.perf_counter() + seconds
     counter = {"n": 0}
@@ -29,10 +30,11 @@ def run_scenario(host, port, cookies, paths, seconds, concurrency, method="GET",
             path = paths[i % len(paths)]
             started = time.perf_counter()
             if forms is not None:
-                cookies_for, form, page = forms[i]
+                cookies_for, form = forms[i]
                 session.cookies = dict(cookies_for)
-                status, _, _ = session.post_form(path, form, page=page)
-                ok = status in (200, 302)
+                token = session.cookies.get("csrftoken", "")
+                status, _, _ = session.request("POST", path, {**form, "csrfmiddlewaretoken": token}, referer=path)
+                ok = status == 302
             else:
                 status, _, _ = session.get(path)
                 ok = status == 200

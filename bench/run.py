@@ -41,6 +41,7 @@ def prepare_database(schools, staff):
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
     manage("migrate", "--noinput", "-v", "0")
+    manage("collectstatic", "--noinput", "-v", "0")  # production settings use the manifest storage
     manage("load_demo")
     manage(
         "generate_bench_data",
@@ -85,22 +86,23 @@ def drive(spec):
     return json.loads(result.stdout)
 
 
-def signed_in_cookies(email):
+def signed_in_cookies(email, password=PASSWORD):
     from bench.http import Session
 
-    return Session(HOST, PORT).sign_in(email, PASSWORD, TOTP).cookies
+    return Session(HOST, PORT).sign_in(email, password, TOTP).cookies
 
 
 def main():
     sys.path.insert(0, str(ROOT))
-    os.environ.update({k: v for k, v in ENV.items() if k == "DJANGO_SETTINGS_MODULE"})
+    os.environ.update(ENV)
     import django
 
     django.setup()
     from bench import scenarios
 
     lines, figures = [], {}
-    for schools, staff in ((5, 100), (50, 100)):
+    sizes = [tuple(int(n) for n in size.split("x")) for size in os.environ.get("BENCH_SIZES", "5x100,50x100").split(",")]
+    for schools, staff in sizes:
         prepare_database(schools, staff)
         server = start_server()
         try:
@@ -124,8 +126,8 @@ def main():
                 print(lines[-1], flush=True)
             lines.append(f"peak worker memory [{schools * staff} staff]: {worker_peak_mb(server)} MB")
             print(lines[-1], flush=True)
-            if schools == 50:
-                burst = scenarios.inset_burst(HOST, PORT, PASSWORD)
+            if (schools, staff) == sizes[-1]:
+                burst = scenarios.inset_burst(HOST, PORT)
                 lines.append(burst)
                 print(burst, flush=True)
         finally:

@@ -5,6 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from bench.http import Session
 
+BENCH_PASSWORD = "Bench-data-2026"  # noqa: S105 - training/bench_data.py's bench-only password
+ACKNOWLEDGERS = 150
+
 
 def _first_live_url(model_path):
     from django.apps import apps
@@ -18,7 +21,7 @@ def _first_live_url(model_path):
 
 
 def plan(schools, signed_in):
-    staff = signed_in("staff1.brook@symphony.example")
+    staff = signed_in("staff1.bench-0001@bench.example", BENCH_PASSWORD)
     head = signed_in("head@symphony.example")
     dt = signed_in("dt.brook@symphony.example")
     policy_url = _first_live_url("policy.PolicyPage")
@@ -35,27 +38,28 @@ def plan(schools, signed_in):
 
 def acknowledging_spec(signed_in):
     """Distinct people each acknowledging the current version once (a receipt can be made only once)."""
-    from policy.bench import acknowledgement_forms  # noqa: PLC0415 - optional until the policy app provides it
+    from policy.bench import acknowledgement_forms
 
-    forms = acknowledgement_forms(limit=400)
+    forms = acknowledgement_forms(limit=ACKNOWLEDGERS)
     if not forms:
         return None
-    path = forms[0][0]
-    return {"paths": [path], "cookies": {}, "method": "POST", "forms": [(signed_in(email), form, page) for _, email, form, page in forms]}
+    return {
+        "paths": [forms[0][0]],
+        "cookies": {},
+        "forms": [(signed_in(email, password), form) for _, email, password, form, _ in forms],
+    }
 
 
-def inset_burst(host, port, password, people=500, seconds=120):
+def inset_burst(host, port, people=500, seconds=120):
     """500 distinct staff sign in and acknowledge within two minutes: no error, exactly 500 new receipts."""
-    try:
-        from policy.bench import acknowledgement_forms, receipt_count
-    except ImportError:
-        return "INSET-day burst: not available in this build"
-    forms = acknowledgement_forms(limit=people, offset=400)
+    from policy.bench import acknowledgement_forms, receipt_count
+
+    forms = acknowledgement_forms(limit=people, offset=ACKNOWLEDGERS)
     before = receipt_count()
     started = time.perf_counter()
 
     def one(entry):
-        path, email, form, page = entry
+        path, email, password, form, page = entry
         session = Session(host, port).sign_in(email, password)
         status, _, _ = session.post_form(path, form, page=page)
         return status in (200, 302)

@@ -1,0 +1,37 @@
+"""What `make bench` needs from the policy app: acknowledgements that distinct people can make."""
+
+from django.contrib.auth import get_user_model
+
+from .forms import question_field_name
+from .models import PolicyPage, ReadReceipt
+from .versions import current_version
+
+BENCH_PASSWORD = "Bench-data-2026"  # noqa: S105 - bench databases only (training/bench_data.py)
+
+
+def children_in_care_policy():
+    return PolicyPage.objects.live().filter(slug__startswith="children-in-care").first()
+
+
+def acknowledgement_forms(limit, offset=0):
+    """(path, email, password, form data, page) for generated staff who have not acknowledged the policy."""
+    page = children_in_care_policy()
+    published = current_version(page) if page else None
+    if published is None:
+        return []
+    form = {"revision": str(page.live_revision_id), "statement": "on"}
+    for index, block in enumerate(page.comprehension_check or [], start=1):
+        form[question_field_name(index)] = block.value["correct_answer"]
+    readers = ReadReceipt.objects.filter(page=page, version_number=published.number).values("user_id")
+    people = (
+        get_user_model()
+        .objects.filter(email__startswith="staff", email__endswith="@bench.example", is_active=True)
+        .exclude(pk__in=readers)
+        .order_by("pk")
+        .values_list("email", flat=True)[offset : offset + limit]
+    )
+    return [(f"{page.url}acknowledge/", email, BENCH_PASSWORD, form, page.url) for email in people]
+
+
+def receipt_count():
+    return ReadReceipt.objects.count()
