@@ -1,6 +1,5 @@
 """Registration only: the dashboard panel, the admin review panel, log actions, delete protection."""
 
-from datetime import timedelta
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -15,8 +14,8 @@ from trust.access import has_role
 from trust.enums import Role
 
 from .audience import statuses_for
-from .enums import REVIEW_WARNING_DAYS
-from .models import GuidancePage, PolicyPage, PolicyVersion
+from .models import PolicyVersion
+from .reviews import pages_due_for_review
 
 
 @hooks.register("portal_dashboard_panels")
@@ -32,16 +31,6 @@ def policy_dashboard_panel(request):
         context={"outstanding": outstanding, "acknowledged": acknowledged},
         order=10,
     )
-
-
-def pages_due_for_review(today=None):
-    today = today or timezone.localdate()
-    horizon = today + timedelta(days=REVIEW_WARNING_DAYS)
-    pages = [
-        *PolicyPage.objects.live().filter(next_review__lte=horizon),
-        *GuidancePage.objects.live().filter(next_review__lte=horizon),
-    ]
-    return sorted(pages, key=lambda p: (p.next_review, p.title))
 
 
 class ReviewPanel(Component):

@@ -6,9 +6,9 @@ from django.utils import timezone
 from conftest import sign_in
 from policy import demo
 from policy.models import GuidancePage, PolicyPage, PolicyVersion, ReadReceipt
+from policy.reviews import pages_due_for_review
 from policy.tests.factories import make_policy
 from policy.versions import current_version
-from policy.wagtail_hooks import pages_due_for_review
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,23 @@ def test_the_admin_dashboard_shows_the_review_panel_to_the_executive_head(client
     sign_in(client, personas.head)
     html = client.get("/admin/").content.decode()
     assert "Policies and guidance due for review" in html and "Soon" in html
+
+
+def test_owners_and_the_executive_head_get_one_review_reminder_each(personas, django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.core.management import call_command
+
+    today = timezone.localdate()
+    soon = make_policy("Soon", slug="soon", next_review=today + timedelta(days=10))
+    make_policy("Overdue", slug="overdue", next_review=today - timedelta(days=1))
+    make_policy("Later", slug="later", next_review=today + timedelta(days=90))
+    soon.owner = personas.dt
+    soon.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind_policy_reviews", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    by_person = {m.to[0]: m for m in mail.outbox}
+    assert set(by_person) == {personas.head.email, personas.dt.email}
+    head_mail = by_person[personas.head.email].body
+    assert "Overdue: review was due" in head_mail and "Soon: review due" in head_mail and "Later" not in head_mail
+    assert "Overdue" not in by_person[personas.dt.email].body
+    assert f"/admin/pages/{soon.pk}/edit/" in by_person[personas.dt.email].body
