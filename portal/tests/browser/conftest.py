@@ -20,6 +20,24 @@ LAUNCH_ARGS = [
 ]
 
 
+def _serve_one_request_at_a_time():
+    """On SQLite the live server shares the test's in-memory connection: a threaded server would let
+    two browser requests (a page and the admin's icon sprite, say) use it at once. Serve them in turn."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)  # the server thread already holds the shared connection
+
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = SerialWSGIServer
+
+
+_serve_one_request_at_a_time()
+
+
 def pytest_collection_modifyitems(config, items):
     if Path(CHROMIUM).exists():
         return
