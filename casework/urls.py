@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("deadlines.ics", views.deadlines_ics, name="deadlines_ics"),
     path("children/<int:pk>/", views.child_detail, name="child"),
+    path("children/<int:pk>/subject-access-export/", views.subject_access_export, name="subject_access_export"),
     path("access-log/", views.access_log_index, name="access_log_index"),
     path("children/<int:pk>/access-log/", views.access_log, name="access_log"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),

@@ -1,13 +1,18 @@
 """The designated teacher's casework screens (outside the Wagtail admin) and the receiving school's link.
 
 Default deny: every view here answers 404 to anyone who is not the child's school's designated teacher
-(the access log also admits the trust administrator as data protection officer). Every response is
+(the access log and the subject access export also admit the trust administrator as data protection
+officer). Every response is
 no-store, and every read, download and transfer is written to the case audit log.
 """
 
 import datetime
 import io
+import json
+import shutil
+import tempfile
 import zipfile
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -22,7 +27,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from trust.access import current_memberships, has_role, own_school_ids
 from trust.enums import Role
@@ -126,6 +131,7 @@ def child_detail(request, pk):
             "peps": child.peps.all(),
             "documents": CaseDocument.objects.filter(child=child),
             "statuses": PEPStatus,
+            "can_export": can_export_subject_access(request.user, child),
         },
     )
 
@@ -161,7 +167,16 @@ def access_log(request, pk):
     events = CaseAuditEvent.objects.filter(child_id=child.pk).order_by("-occurred_at")[:500]
     audit.record(request, AuditAction.READ, child, detail="access log")
     return no_store(
-        render(request, "casework/access_log.html", {"child": child, "shows_name": shows_name, "events": events})
+        render(
+            request,
+            "casework/access_log.html",
+            {
+                "child": child,
+                "shows_name": shows_name,
+                "events": events,
+                "can_export": can_export_subject_access(request.user, child),
+            },
+        )
     )
 
 
@@ -361,3 +376,129 @@ def deadlines_ics(request):
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="casework-deadlines.ics"'
     return response
+
+
+def can_export_subject_access(user, child) -> bool:
+    """The data protection officer (the trust administrator) or the child's school's designated teacher."""
+    return child is not None and (has_role(user, Role.TRUST_ADMIN) or child.school_id in own_school_ids(user))
+
+
+def _plain(model_instance, exclude=()):
+    """Every stored field of a record as JSON-ready values: dates ISO, choices with their labels, ids for links."""
+    data = {}
+    for field in model_instance._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        value = getattr(model_instance, field.attname)
+        if field.choices:
+            value = {"value": value, "label": str(dict(field.flatchoices).get(value, value)) if value else ""}
+        elif isinstance(value, datetime.datetime | datetime.date | datetime.time):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        elif field.get_internal_type() == "FileField":
+            value = value.name
+        data[field.attname if field.is_relation else field.name] = value
+    return data
+
+
+def subject_access_record(child):
+    """The child and every record about them, as a dict for record.json (relations prefetched by the caller)."""
+    record = _plain(child)
+    record["display_name"] = child.display_name
+    record["school"] = {"id": child.school_id, "name": child.school.name}
+    authority = child.responsible_authority
+    record["responsible_authority"] = _plain(authority) if authority else None
+    record["retention_until"] = child.retention_until().isoformat()
+    record["cohort_history"] = [_plain(c) for c in child.cohort_history.all()]
+    record["peps"] = [
+        {
+            **_plain(pep),
+            "status_history": [_plain(s) for s in pep.status_changes.all()],
+            "targets": [
+                {**_plain(t), "progress_notes": [_plain(n) for n in t.progress_notes.all()]} for t in pep.targets.all()
+            ],
+            "shared_recommendations": [_plain(s) for s in pep.shared_recommendations.all()],
+        }
+        for pep in child.peps.all()
+    ]
+    record["linked_plans"] = [_plain(p) for p in child.linked_plans.all()]
+    record["reviews"] = [_plain(r) for r in child.reviews.all()]
+    record["activities"] = [_plain(a) for a in child.activities.all()]
+    record["transitions"] = [
+        {
+            **_plain(t, exclude=("token_hash",)),
+            "document_ids": [d.pk for d in t.documents.all()],
+            "downloads": [_plain(d) for d in t.downloads.all()],
+        }
+        for t in child.transitions.all()
+    ]
+    record["documents"] = [
+        {**_plain(d), "export_path": f"documents/{d.pk}-{d.download_name()}"} for d in child.documents.all()
+    ]
+    return record
+
+
+@require_safe
+def subject_access_export(request, pk):
+    """A subject access export of one child's whole record, as a ZIP, for the DPO or the child's DT.
+
+    record.json holds the child and every related record plus the audit events about them; documents/
+    holds every stored case document, read through the storage API. A legal hold does not stop it.
+    """
+    child = (
+        Child.objects.filter(pk=pk)
+        .select_related("school", "responsible_authority")
+        .prefetch_related(
+            "cohort_history",
+            Prefetch(
+                "peps",
+                queryset=PEP.objects.order_by("period_starts_on").prefetch_related(
+                    "status_changes",
+                    Prefetch("targets", queryset=Target.objects.order_by("by_when", "pk")),
+                    "targets__progress_notes",
+                    "shared_recommendations",
+                ),
+            ),
+            "linked_plans",
+            "reviews",
+            "activities",
+            Prefetch("documents", queryset=CaseDocument.objects.order_by("pk")),
+            "transitions__documents",
+            "transitions__downloads",
+        )
+        .first()
+    )
+    if not can_export_subject_access(request.user, child):
+        raise Http404
+    if not has_role(request.user, Role.TRUST_ADMIN):
+        closed = gate_for(request.user)  # a designated teacher is behind the Children in Care policy gate
+        if closed:
+            return no_store(render(request, "casework/gate.html", {"gate": closed}, status=403))
+    record = subject_access_record(child)
+    record["audit_events"] = [_plain(e) for e in CaseAuditEvent.objects.filter(child_id=child.pk).order_by("id")]
+    exported_at = timezone.now()
+    buffer = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # FileResponse closes it
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for document, entry in zip(child.documents.all(), record["documents"], strict=True):
+            storage, name = document.file.storage, document.file.name
+            entry["file_missing"] = not (name and storage.exists(name))
+            if entry["file_missing"]:
+                continue
+            with storage.open(name, "rb") as source, archive.open(entry["export_path"], "w") as target:
+                shutil.copyfileobj(source, target, 1024 * 1024)
+        payload = {
+            "exported_at": exported_at.isoformat(),
+            "exported_by_user_id": request.user.pk,
+            "child": record,
+        }
+        archive.writestr("record.json", json.dumps(payload, indent=2, ensure_ascii=False))
+    audit.record(request, AuditAction.EXPORT, child, detail="subject access export")
+    buffer.seek(0)
+    response = FileResponse(
+        buffer,
+        as_attachment=True,
+        filename=f"subject-access-child-{child.pk}-{exported_at:%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+    return no_store(response)

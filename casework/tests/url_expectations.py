@@ -132,6 +132,12 @@ EXPECTATIONS = [
         note="the trust administrator reads the access log as data protection officer",
     ),
     Expect(
+        "casework/children/<int:pk>/subject-access-export/",
+        lambda w: f"/casework/children/{w['cw_brook']['child'].pk}/subject-access-export/",
+        allowed=DT_ONLY | TRUST_ADMIN,
+        note="the DPO (trust administrator) and the child's own designated teacher; a ZIP attachment",
+    ),
+    Expect(
         "casework/documents/<int:pk>/download/",
         lambda w: f"/casework/documents/{w['cw_brook']['casedocument'].pk}/download/",
         allowed=DT_ONLY,
@@ -177,6 +183,12 @@ EXPECTATIONS = [
 # Out-of-scope objects: each object screen again on castle's record, where dt (brook, meadow) is refused.
 EXPECTATIONS += [_out_of_scope(model, action) for model in MODELS for action in ("edit", "delete", "inspect")]
 EXPECTATIONS += [
+    Expect(
+        "casework/children/<int:pk>/subject-access-export/",
+        lambda w: f"/casework/children/{w['cw_castle']['child'].pk}/subject-access-export/",
+        allowed=frozenset({"dt_castle"}) | TRUST_ADMIN,
+        note="castle's child: dt (brook, meadow) is refused; the DPO is not",
+    ),
     Expect(
         "casework/children/<int:pk>/",
         lambda w: f"/casework/children/{w['cw_castle']['child'].pk}/",
