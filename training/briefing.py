@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from trust.enums import Role
 from trust.models import Membership, School
 
+from .briefing_growth import build_growth
 from .briefing_sources import Requirement, all_requirements
 
 ROLE_ROWS = [(Role.STAFF, "Staff"), (Role.GOVERNOR, "Governors")]
@@ -63,6 +64,7 @@ class BriefingReport:
     schools: list[SchoolBriefing]
     totals: SchoolBriefing
     requirements: list[Requirement] = field(default_factory=list)
+    growth: list = field(default_factory=list)  # briefing_growth.Growth per policy version, for the whole scope
 
 
 def _people(school_ids):
@@ -175,6 +177,7 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
     totals_overall = flagged.aggregate(**person_counts)
     totals_by_role = {r["role"]: r for r in flagged.values("role").annotate(**person_counts).order_by()}
     totals_items = flagged.aggregate(**item_counts) if item_counts else {}
+    growth = build_growth(flagged, requirements)
     names = _outstanding_people(flagged, requirements, [s.pk for s in schools if s.pk in names_for])
 
     reports = [
@@ -193,7 +196,7 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
         by_role=[_figure(label, totals_by_role.get(role)) for role, label in ROLE_ROWS],
         by_item=_items(requirements, totals_items),
     )
-    return BriefingReport(schools=reports, totals=totals, requirements=requirements)
+    return BriefingReport(schools=reports, totals=totals, requirements=requirements, growth=growth)
 
 
 def build_summary(school_ids=None) -> SchoolBriefing:
