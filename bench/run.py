@@ -38,7 +38,10 @@ def manage(*args, check=True):
 
 
 def prepare_database(schools, staff):
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB_NAME], check=True)
+    from django.db import connections
+
+    connections.close_all()  # this process reads the bench data too (scenarios.py)
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DB_NAME], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")  # production settings use the manifest storage
