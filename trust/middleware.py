@@ -1,5 +1,6 @@
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -65,7 +66,5 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True, no_store=True)
-        from django.conf import settings
-
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
