@@ -6,6 +6,9 @@ list and a detail page can never disagree. Default deny: no membership, no acces
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+
 from .enums import MFA_ROLES, TRUST_WIDE_ROLES, Role
 from .models import Membership, School
 
@@ -81,7 +84,16 @@ def needs_mfa(user) -> bool:
         return False
     if user.is_superuser or roles_of(user) & MFA_ROLES:
         return True
-    return user.has_perm("wagtailadmin.access_admin")
+    return _may_open_admin(user)
+
+
+def _may_open_admin(user) -> bool:
+    """`user.has_perm("wagtailadmin.access_admin")` in one query: this runs on every request of a person
+    who is not yet MFA-verified, and has_perm would load all their permissions in two."""
+    if hasattr(user, "_perm_cache"):
+        return user.has_perm("wagtailadmin.access_admin")
+    admin_access = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
+    return user.is_active and admin_access.filter(Q(user=user) | Q(group__user=user)).exists()
 
 
 def primary_school(user) -> School | None:

@@ -1,3 +1,5 @@
+import time
+
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
@@ -51,6 +53,28 @@ class RequireMFAMiddleware:
                 return redirect(reverse("account_login"))
             elif not request.path.startswith(_ENROLMENT_PREFIXES):
                 return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Push a signed-in session's expiry on at most once a minute, not on every request.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) costs a database write per
+    page. Touching it once a minute keeps the idle timeout to within a minute of SESSION_IDLE_MINUTES.
+    """
+
+    TOUCH_KEY = "trust_touched_at"
+    TOUCH_EVERY_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and getattr(request, "user", None) is not None and request.user.is_authenticated:
+            now = int(time.time())
+            if now - session.get(self.TOUCH_KEY, 0) >= self.TOUCH_EVERY_SECONDS:
+                session[self.TOUCH_KEY] = now  # marks the session modified: SessionMiddleware saves it
         return self.get_response(request)
 
 

@@ -14,7 +14,7 @@ from policy.wagtail_hooks import policy_dashboard_panel
 pytestmark = pytest.mark.django_db
 
 DASHBOARD_QUERIES = 8  # the user, memberships, 2 × (pages + which of the person's schools they cover), versions, receipts
-POLICY_PAGE_QUERIES = 22  # 14 for session, user and Wagtail's routing; memberships, versions, receipts, version
+POLICY_PAGE_QUERIES = 14  # session, user, memberships, the admin-access check, Wagtail's site, routing and restrictions, versions, receipts
 
 
 def panel_for(user):

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "trust.middleware.RequireMFAMiddleware",
+    "trust.middleware.IdleSessionMiddleware",
     "trust.middleware.NoStoreForSignedInMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -196,12 +197,17 @@ MFA_ADAPTER = "trust.auth.EncryptingMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Symphony staff portal"
 MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY")  # defaults to a key derived from SECRET_KEY
-USERSESSIONS_TRACK_ACTIVITY = True
+# Activity tracking writes to the database on every request; the sessions list shows sign-in time and address.
+USERSESSIONS_TRACK_ACTIVITY = False
 
-# Sessions end after this many idle minutes (every request pushes the expiry on).
+# Sessions end after this many idle minutes (trust.middleware.IdleSessionMiddleware pushes the expiry
+# on at most once a minute). With Redis, sessions are read from the cache and written through to the database.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,6 +1,8 @@
+import datetime
 import re
 
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -158,9 +160,30 @@ def test_signing_out_ends_every_session_of_that_person(client, personas, django_
     assert not UserSession.objects.filter(user=personas.staff).exists()
 
 
-def test_sessions_end_after_the_idle_period():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
+def test_a_session_left_idle_ends_and_a_busy_one_does_not(client, personas):
+    idle_minutes = settings.SESSION_IDLE_MINUTES
+    with time_machine.travel("2026-11-30 09:00 +0000", tick=False) as clock:
+        password_step(client, personas.staff.email)
+        # Busy: a page every few minutes for twice the idle period keeps the person signed in.
+        for _ in range(2 * idle_minutes // 5):
+            clock.shift(datetime.timedelta(minutes=5))
+            assert client.get("/").status_code == 200
+        # Idle: one minute past the period (the expiry is pushed on at most once a minute) ends it.
+        clock.shift(datetime.timedelta(minutes=idle_minutes + 1))
+        response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_pages_within_the_same_minute_do_not_rewrite_the_session(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    password_step(client, personas.staff.email)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert writes == []
 
 
 @pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/password/reset/", "/health/live", "/health/ready"])
