@@ -9,6 +9,8 @@ Other apps (training's briefing report, search, home) import from here; the name
 - `page_ids_for(user)` -> set of page ids the person may open (pages_for plus the two index pages).
 - `can_read(user, page)`: in the audience, or may edit the page in the CMS (authors read drafts'
   published history). Used by the pages themselves; anything else answers 404.
+- `audience_memberships(roles, school_ids)` -> the rule as a queryset of current memberships (the
+  briefing report tests each person against it in the database).
 - `members_of(page)` -> queryset of active users in the page's audience (for completion reports).
 - `statuses_for(user)` -> list of `Status` (one per page in `pages_for`, with the current version,
   the person's receipt of it if any, and the due date); `outstanding_for(user)` keeps those still
@@ -106,13 +108,21 @@ def page_ids_for(user) -> set[int]:
     return ids
 
 
-def members_of(page):
-    """Active people currently in the page's audience."""
+def audience_memberships(roles, school_ids=None):
+    """The rule as a queryset: current memberships that put a person in the audience of a page for `roles`
+    in `school_ids` (None: every school). Trust-wide roles count for every school."""
     from trust.models import Membership
 
-    memberships = Membership.objects.current().filter(role__in=page.audience_roles or [])
-    if not page.applies_to_all_schools:
-        memberships = memberships.filter(Q(school__in=page.schools.all()) | Q(role__in=TRUST_WIDE_ROLES))
+    memberships = Membership.objects.current().filter(role__in=list(roles or []))
+    if school_ids is not None:
+        memberships = memberships.filter(Q(school_id__in=school_ids) | Q(role__in=TRUST_WIDE_ROLES))
+    return memberships
+
+
+def members_of(page):
+    """Active people currently in the page's audience."""
+    school_ids = None if page.applies_to_all_schools else page.schools.values("pk")
+    memberships = audience_memberships(page.audience_roles, school_ids)
     return get_user_model().objects.filter(is_active=True, memberships__in=memberships).distinct()
 
 

@@ -141,6 +141,7 @@ def _training(user_ids, share, modules=3):
             user_id=user_id,
             page=module,
             revision_id=module.live_revision_id,
+            version_number=1,
             text_sha256="0" * 64,
             roles_snapshot=[{"role": "staff"}],
         )
@@ -191,4 +192,7 @@ def generate(*, schools=50, staff_per_school=100, policies=20, versions=3, child
     figures.modules = len(modules)
     if apps.is_installed("casework") and children_per_school:
         figures.children = _children(made_schools, children_per_school)
+    from .briefing_cache import bump
+
+    bump()  # bulk_create sends no signals: any cached briefing report is now out of date
     return figures

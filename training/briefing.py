@@ -8,13 +8,14 @@ report); requirements apply through any of their current roles.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import F, Q
 
 from trust.enums import Role
 from trust.models import Membership, School
 
-from .briefing_growth import build_growth
+from .briefing_growth import growth_for
 from .briefing_sources import Requirement, all_requirements
+from .briefing_table import flag_table
 
 ROLE_ROWS = [(Role.STAFF, "Staff"), (Role.GOVERNOR, "Governors")]
 COUNTED_ROLES = [role for role, _label in ROLE_ROWS]
@@ -89,18 +90,21 @@ def outstanding_q_for(requirements) -> Q | None:
     return q
 
 
-def _person_counts(outstanding_q):
-    counts = {"total": Count("user_id", distinct=True)}
-    if outstanding_q is not None:
-        counts["outstanding"] = Count("user_id", distinct=True, filter=outstanding_q)
-    return counts
+# --- Counting over the flag table (training/briefing_table.py) ------------------------------------
+def _outstanding_sql(applies) -> str | None:
+    terms = [f"({column} AND done_{i} IS NULL)" for i, column in enumerate(applies)]
+    return " OR ".join(terms) if terms else None
 
 
-def _item_counts(requirements):
+def _person_counts(applies) -> dict:
+    return {"total": (None, []), "outstanding": (_outstanding_sql(applies) or "1 = 0", [])}
+
+
+def _item_counts(applies) -> dict:
     counts = {}
-    for i in range(len(requirements)):
-        counts[f"t_{i}"] = Count("user_id", distinct=True, filter=Q(**{f"req_{i}": True}))
-        counts[f"d_{i}"] = Count("user_id", distinct=True, filter=Q(**{f"req_{i}": True, f"done_{i}": True}))
+    for i, column in enumerate(applies):
+        counts[f"t_{i}"] = (column, [])
+        counts[f"d_{i}"] = (f"{column} AND done_{i} IS NOT NULL", [])
     return counts
 
 
@@ -116,41 +120,64 @@ def _items(requirements, row) -> list[ItemFigure]:
     ]
 
 
-def _outstanding_people(flagged, requirements, school_ids) -> dict[int, list[OutstandingPerson]]:
-    outstanding_q = outstanding_q_for(requirements)
-    if outstanding_q is None or not school_ids:
+def _outstanding_people(table, requirements, applies, school_ids) -> dict[int, list[OutstandingPerson]]:
+    outstanding = _outstanding_sql(applies)
+    if outstanding is None or not school_ids:
         return {}
-    names = [f"req_{i}" for i in range(len(requirements))] + [f"done_{i}" for i in range(len(requirements))]
-    rows = (
-        flagged.filter(school_id__in=school_ids)
-        .filter(outstanding_q)
-        .annotate(**{f"{n}_v": Q(**{n: True}) for n in names})
-        .values(
-            "school_id",
-            "user_id",
-            "role",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            *[f"{n}_v" for n in names],
-        )
-        .order_by("school_id", "user__last_name", "user__first_name", "user_id")
+    flags = sorted(set(applies)) + [f"done_{i}" for i in range(len(requirements))]
+    rows = table.select(
+        ["p_school", "p_user", "p_role", "p_first_name", "p_last_name", "p_email", *flags],
+        where=f"p_school IN ({', '.join(['%s'] * len(school_ids))}) AND ({outstanding})",
+        params=list(school_ids),
+        order_by=["p_school", "p_last_name", "p_first_name", "p_user"],
     )
     labels = dict(ROLE_ROWS)
     people: dict[int, dict[int, OutstandingPerson]] = {}
     for row in rows:
-        by_user = people.setdefault(row["school_id"], {})
-        person = by_user.get(row["user_id"])
+        by_user = people.setdefault(row["p_school"], {})
+        person = by_user.get(row["p_user"])
         if person is None:
             items = [
                 f"{r.title}{f' ({r.version})' if r.version else ''}"
                 for i, r in enumerate(requirements)
-                if row[f"req_{i}_v"] and not row[f"done_{i}_v"]
+                if row[applies[i]] and row[f"done_{i}"] is None
             ]
-            name = f"{row['user__first_name']} {row['user__last_name']}".strip() or row["user__email"]
-            person = by_user[row["user_id"]] = OutstandingPerson(name, row["user__email"], [], items)
-        person.roles.append(labels.get(row["role"], row["role"]))
+            name = f"{row['p_first_name']} {row['p_last_name']}".strip() or row["p_email"]
+            person = by_user[row["p_user"]] = OutstandingPerson(name, row["p_email"], [], items)
+        person.roles.append(labels.get(row["p_role"], row["p_role"]))
     return {school_id: list(by_user.values()) for school_id, by_user in people.items()}
+
+
+def _rows(school_ids, requirements):
+    """The report's rows, one per counted membership, and for each requirement the column saying whether it
+    applies to the person.
+
+    Columns: aud_<k>, whether an audience includes the person (requirements with the same audience share
+    one: most policies have the same), and done_<i>, when the person did requirement i (NULL: not yet).
+    """
+    columns, applies, audiences = {}, [], {}
+    for i, requirement in enumerate(requirements):
+        audience = (requirement.kind == "Training", requirement.roles, requirement.school_ids)
+        if audience not in audiences:
+            audiences[audience] = f"aud_{len(audiences)}"
+            columns[audiences[audience]] = requirement.applies()
+        applies.append(audiences[audience])
+        columns[f"done_{i}"] = requirement.done_at()
+    rows = (
+        _people(school_ids)
+        .annotate(**columns)
+        .values(
+            *columns,
+            p_school=F("school_id"),
+            p_role=F("role"),
+            p_user=F("user_id"),
+            p_first_name=F("user__first_name"),
+            p_last_name=F("user__last_name"),
+            p_email=F("user__email"),
+        )
+        .order_by()
+    )
+    return rows, applies
 
 
 def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
@@ -160,25 +187,20 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
     if school_ids is not None:
         schools = schools.filter(pk__in=school_ids)
     schools = list(schools)
-    flagged = _people(school_ids).alias(**requirement_flags(requirements))
-    outstanding_q = outstanding_q_for(requirements)
-    person_counts = _person_counts(outstanding_q)
-    item_counts = _item_counts(requirements)
+    rows, applies = _rows(school_ids, requirements)
+    person_counts = _person_counts(applies)
+    item_counts = _item_counts(applies)
+    build_growth = growth_for(requirements, applies)
 
-    overall = {r["school_id"]: r for r in flagged.values("school_id").annotate(**person_counts).order_by()}
-    by_role = {
-        (r["school_id"], r["role"]): r for r in flagged.values("school_id", "role").annotate(**person_counts).order_by()
-    }
-    items = (
-        {r["school_id"]: r for r in flagged.values("school_id").annotate(**item_counts).order_by()}
-        if item_counts
-        else {}
-    )
-    totals_overall = flagged.aggregate(**person_counts)
-    totals_by_role = {r["role"]: r for r in flagged.values("role").annotate(**person_counts).order_by()}
-    totals_items = flagged.aggregate(**item_counts) if item_counts else {}
-    growth = build_growth(flagged, requirements)
-    names = _outstanding_people(flagged, requirements, [s.pk for s in schools if s.pk in names_for])
+    with flag_table(rows) as table:
+        overall = {r["p_school"]: r for r in table.count(["p_school"], person_counts)}
+        by_role = {(r["p_school"], r["p_role"]): r for r in table.count(["p_school", "p_role"], person_counts)}
+        items = {r["p_school"]: r for r in table.count(["p_school"], item_counts)} if item_counts else {}
+        (totals_overall,) = table.count([], person_counts)
+        totals_by_role = {r["p_role"]: r for r in table.count(["p_role"], person_counts)}
+        (totals_items,) = table.count([], item_counts) if item_counts else ({},)
+        growth = build_growth(table)
+        names = _outstanding_people(table, requirements, applies, [s.pk for s in schools if s.pk in names_for])
 
     reports = [
         SchoolBriefing(
@@ -200,12 +222,12 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
 
 
 def build_summary(school_ids=None) -> SchoolBriefing:
-    """Only the totals by role across `school_ids` (for dashboards): two aggregate queries."""
-    requirements = all_requirements()
-    flagged = _people(school_ids).alias(**requirement_flags(requirements))
-    person_counts = _person_counts(outstanding_q_for(requirements))
-    overall = flagged.aggregate(**person_counts)
-    by_role = {r["role"]: r for r in flagged.values("role").annotate(**person_counts).order_by()}
+    """Only the totals by role across `school_ids` (for dashboards)."""
+    rows, applies = _rows(school_ids, all_requirements())
+    person_counts = _person_counts(applies)
+    with flag_table(rows) as table:
+        (overall,) = table.count([], person_counts)
+        by_role = {r["p_role"]: r for r in table.count(["p_role"], person_counts)}
     return SchoolBriefing(
         school=None,
         overall=_figure("Everyone", overall),

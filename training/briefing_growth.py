@@ -1,18 +1,18 @@
 """How acknowledgement of each current policy/guidance version grew, week by week since it was published.
 
-For the people in the report's scope (`briefing._people`, the same rows and the same `Requirement.applies`
-test as the rest of the report), the cumulative number who had acknowledged the version by the end of
-each week since publication. One aggregate query for every version at once, whatever the number of
+For the people in the report's scope (the same rows and the same `Requirement.applies` test as the rest
+of the report), the cumulative number who had acknowledged the version by the end of each week since
+publication. One count over the report's flag table for every version at once, whatever the number of
 people or receipts.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .briefing_sources import Requirement
+from .briefing_table import db_value
 
 WEEK = timedelta(days=7)
 MAX_POINTS = 12
@@ -106,44 +106,38 @@ def _cutoff(since, week, now):
     return min(since + (week + 1) * WEEK, now)
 
 
-def _acknowledged_at(requirement: Requirement, user_field="user_id"):
-    from policy.models import ReadReceipt
-
-    number = int(requirement.version.rsplit(" ", 1)[-1])
-    receipts = ReadReceipt.objects.filter(
-        user=OuterRef(user_field), page_id=requirement.page_id, version_number=number
-    ).order_by("acknowledged_at")
-    return Subquery(receipts.values("acknowledged_at")[:1])
-
-
-def build_growth(flagged, requirements, now=None) -> list[Growth]:
-    """`flagged`: the report's people with `req_<i>` aliases (briefing.requirement_flags) for `requirements`."""
+def growth_for(requirements, applies, now=None):
+    """A function counting, over the report's flag table (training/briefing_table.py: `applies[i]` names the
+    column saying whether requirement i applies; done_<i> is when the person did it), how many had
+    acknowledged each version by the end of each week."""
     now = now or timezone.now()
     wanted = [(i, r) for i, r in enumerate(requirements) if r.kind != "Training" and r.since is not None]
-    if not wanted:
-        return []
-    aliases, counts, weeks_by = {}, {}, {}
-    for i, requirement in wanted:
-        aliases[f"ack_{i}"] = _acknowledged_at(requirement)
-        counts[f"gt_{i}"] = Count("user_id", distinct=True, filter=Q(**{f"req_{i}": True}))
-        weeks_by[i] = week_numbers(requirement.since, now)
-        for week in weeks_by[i]:
-            cutoff = _cutoff(requirement.since, week, now)
-            counts[f"g_{i}_{week}"] = Count(
-                "user_id", distinct=True, filter=Q(**{f"req_{i}": True, f"ack_{i}__lt": cutoff})
-            )
-    row = flagged.alias(**aliases).aggregate(**counts)
-    growth = []
-    for i, requirement in wanted:
-        total = row.get(f"gt_{i}") or 0
-        points = [
-            GrowthPoint(
-                week=week,
-                up_to=timezone.localdate(_cutoff(requirement.since, week, now) - timedelta(microseconds=1)),
-                done=row.get(f"g_{i}_{week}") or 0,
-                total=total,
-            )
-            for week in weeks_by[i]
-        ]
-        growth.append(Growth(requirement, requirement.since, total, points))
-    return growth
+    weeks_by = {i: week_numbers(requirement.since, now) for i, requirement in wanted}
+
+    def build(table) -> list[Growth]:
+        if not wanted:
+            return []
+        counts = {}
+        for i, requirement in wanted:
+            counts[f"gt_{i}"] = (applies[i], [])
+            for week in weeks_by[i]:
+                cutoff = db_value(_cutoff(requirement.since, week, now))
+                counts[f"g_{i}_{week}"] = (f"{applies[i]} AND done_{i} < %s", [cutoff])
+        (row,) = table.count([], counts)
+        return [_growth(requirement, weeks_by[i], row, i, now) for i, requirement in wanted]
+
+    return build
+
+
+def _growth(requirement, weeks, row, i, now) -> Growth:
+    total = row.get(f"gt_{i}") or 0
+    points = [
+        GrowthPoint(
+            week=week,
+            up_to=timezone.localdate(_cutoff(requirement.since, week, now) - timedelta(microseconds=1)),
+            done=row.get(f"g_{i}_{week}") or 0,
+            total=total,
+        )
+        for week in weeks
+    ]
+    return Growth(requirement, requirement.since, total, points)

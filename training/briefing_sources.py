@@ -4,9 +4,8 @@ Two sources, kept apart so either can change alone:
 
 - `training_requirements()`: every live, required training module (this app's own rule).
 - `policy_requirements()`: the current version of every live policy and DfE guidance page that asks
-  its audience to acknowledge it (the policy app's models: `PolicyVersion`, `ReadReceipt`). The
-  audience test mirrors `policy.audience.qualifying_memberships` in database form: a role in the
-  page's `audience_roles`, in a school the page applies to (trust-wide roles count for every school).
+  its audience to acknowledge it (the policy app's models: `PolicyVersion`, `ReadReceipt`). Who is in
+  the audience is the policy app's own rule, as a queryset: `policy.audience.audience_memberships`.
 
 Each `Requirement` gives two database expressions about a person (`OuterRef(user_field)`): whether
 it applies to them and whether they have done it. The report aggregates over those in a fixed
@@ -17,9 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
-from trust.enums import TRUST_WIDE_ROLES
 from trust.models import Membership
 
 from .models import TrainingCompletion, TrainingModulePage
@@ -27,7 +25,7 @@ from .models import TrainingCompletion, TrainingModulePage
 
 @dataclass(frozen=True)
 class Requirement:
-    key: str  # stable and unique, e.g. "training-12", "policy-7-v3"
+    key: str  # stable and unique, e.g. "training-12-v1", "policy-7-v3"
     kind: str  # "Training", "Policy", "DfE guidance"
     title: str
     version: str  # "Version 3" for policies; "" for training
@@ -39,40 +37,68 @@ class Requirement:
 
     def applies(self, user_field="user_id", joined_by: date | None = None):
         """Whether this applies to the person; with `joined_by`, only through roles held since that day."""
-        memberships = Membership.objects.current().filter(user=OuterRef(user_field), role__in=self.roles)
+        memberships = self._audience().filter(user=OuterRef(user_field))
         if joined_by is not None:
             memberships = memberships.filter(Q(started_on__isnull=True) | Q(started_on__lte=joined_by))
-        if self.school_ids is not None:
-            memberships = memberships.filter(Q(school_id__in=self.school_ids) | Q(role__in=TRUST_WIDE_ROLES))
         return Exists(memberships)
 
-    def done(self, user_field="user_id"):
+    def _audience(self):
+        """Current memberships in the audience: each app's own rule (training: its roles, in any school)."""
         if self.kind == "Training":
-            return Exists(TrainingCompletion.objects.filter(user=OuterRef(user_field), page_id=self.page_id))
+            return Membership.objects.current().filter(role__in=self.roles)
+        from policy.audience import audience_memberships
+
+        return audience_memberships(self.roles, self.school_ids)
+
+    def done(self, user_field="user_id"):
+        return Exists(self._records_of_doing_it(user_field))
+
+    def done_at(self, user_field="user_id"):
+        """When the person first did it (NULL if they have not): one subquery serves for done and for when."""
+        records = self._records_of_doing_it(user_field)
+        moment = "completed_at" if self.kind == "Training" else "acknowledged_at"
+        return Subquery(records.order_by(moment).values(moment)[:1])
+
+    def _records_of_doing_it(self, user_field):
+        if self.kind == "Training":
+            from .versions import current_number_expression  # only completions of the current version count
+
+            return TrainingCompletion.objects.filter(
+                user=OuterRef(user_field),
+                page_id=self.page_id,
+                version_number=current_number_expression(self.page_id),
+            )
         from policy.models import ReadReceipt
 
         number = int(self.version.rsplit(" ", 1)[-1])
-        return Exists(
-            ReadReceipt.objects.filter(user=OuterRef(user_field), page_id=self.page_id, version_number=number)
-        )
+        return ReadReceipt.objects.filter(user=OuterRef(user_field), page_id=self.page_id, version_number=number)
 
 
 def training_requirements() -> list[Requirement]:
-    modules = TrainingModulePage.objects.live().filter(is_required=True).prefetch_related("audience").order_by("path")
-    return [
-        Requirement(
-            key=f"training-{m.pk}",
-            kind="Training",
-            title=m.title,
-            version="",
-            page_id=m.pk,
-            roles=frozenset(row.role for row in m.audience.all()),
-            school_ids=None,
-            url=m.url or "",
-            since=m.first_published_at,
+    from .versions import current_version_starts
+
+    modules = list(
+        TrainingModulePage.objects.live().filter(is_required=True).prefetch_related("audience").order_by("path")
+    )
+    starts = current_version_starts(m.pk for m in modules)
+    requirements = []
+    for m in modules:
+        start = starts.get(m.pk)
+        requirements.append(
+            Requirement(
+                key=f"training-{m.pk}-v{start.number if start else 1}",
+                kind="Training",
+                title=m.title,
+                version=f"Version {start.number}" if start else "",
+                page_id=m.pk,
+                roles=frozenset(row.role for row in m.audience.all()),
+                school_ids=None,
+                url=m.url or "",
+                # A material change asks everyone again: due dates and escalation count from it.
+                since=start.published_at if start else m.first_published_at,
+            )
         )
-        for m in modules
-    ]
+    return requirements
 
 
 def policy_requirements() -> list[Requirement]:

@@ -7,4 +7,5 @@ urlpatterns = [
     path("export/<str:fmt>/", briefing_views.overview_export, name="briefing_export"),
     path("<slug:slug>/", briefing_views.school_detail, name="briefing_school"),
     path("<slug:slug>/export/<str:fmt>/", briefing_views.school_export, name="briefing_school_export"),
+    path("<slug:slug>/annual-report/", briefing_views.school_annual_report, name="briefing_school_annual_report"),
 ]

@@ -1,6 +1,7 @@
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -8,7 +9,7 @@ from wagtail.log_actions import log
 
 from trust.models import School
 
-from .briefing import build_report
+from . import briefing_cache
 from .briefing_access import briefing_school_ids, can_see_briefing, can_see_briefing_for, names_school_ids
 from .briefing_export import as_csv, as_xlsx
 from .oversight import casework_oversight, total
@@ -33,7 +34,7 @@ def _school(request, slug):
 def _overview_report(request):
     school_ids = _scope(request)
     ids = list(School.objects.values_list("pk", flat=True)) if school_ids is None else school_ids
-    return build_report(school_ids), ids
+    return briefing_cache.report(school_ids), ids
 
 
 def _with_casework(report, school_ids):
@@ -60,11 +61,19 @@ def overview(request):
 def school_detail(request, slug):
     school = _school(request, slug)
     report = _with_casework(
-        build_report({school.pk}, names_for=names_school_ids(request.user, [school.pk])), [school.pk]
+        briefing_cache.report({school.pk}, names_for=names_school_ids(request.user, [school.pk])), [school.pk]
     )
     return TemplateResponse(
-        request, "training/briefing/school.html", {"report": report, "entry": report.schools[0], "school": school}
+        request,
+        "training/briefing/school.html",
+        {"report": report, "entry": report.schools[0], "school": school, "report_year": _current_year()},
     )
+
+
+def _current_year():
+    from trust.calendar_models import academic_year_of
+
+    return academic_year_of(timezone.localdate())
 
 
 @require_GET
@@ -79,6 +88,25 @@ def overview_export(request, fmt):
 def school_export(request, slug, fmt):
     exporter = _exporter(fmt)
     school = _school(request, slug)
-    report = build_report({school.pk}, names_for=names_school_ids(request.user, [school.pk]))
+    report = briefing_cache.report({school.pk}, names_for=names_school_ids(request.user, [school.pk]))
     log(instance=school, action="training.briefing_export", user=request.user, data={"format": fmt})
     return exporter(report, f"briefing-{school.slug}-{timezone.localdate():%Y-%m-%d}")
+
+
+@require_GET
+def school_annual_report(request, slug):
+    """The designated teacher's annual report to the governing board as a PDF: figures only, no child named."""
+    from . import annual_report
+
+    school = _school(request, slug)
+    try:
+        year = annual_report.chosen_year(request.GET.get("year"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("briefing_school", slug=school.slug)
+    pdf = annual_report.render_pdf(school, year)
+    log(instance=school, action="training.annual_report", user=request.user, data={"year": year})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"designated-teacher-annual-report-{school.slug}-{year.replace('/', '-')}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

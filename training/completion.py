@@ -11,6 +11,7 @@ from trust.access import current_memberships
 
 from .audience import is_in_audience
 from .models import TrainingAttempt, TrainingCompletion
+from .versions import current_number
 
 
 @dataclass
@@ -53,12 +54,14 @@ def roles_snapshot(user) -> list[dict]:
 
 
 def complete_module(user, page, *, revision_id: int, answers: dict[str, int]) -> CompletionResult:
-    """Record the attempt; on success write the receipt (once: a second submit returns the first)."""
+    """Record the attempt; on success write the receipt for the module's current version (once: a second
+    submit returns the first; after a material change the person completes the new version)."""
     result = CompletionResult()
     if not is_in_audience(user, page):
         result.errors.append("This training is not for your role.")
         return result
-    existing = TrainingCompletion.objects.filter(user=user, page=page).first()
+    version_number = current_number(page)
+    existing = TrainingCompletion.objects.filter(user=user, page=page, version_number=version_number).first()
     if existing:
         result.receipt = existing
         return result
@@ -101,15 +104,21 @@ def complete_module(user, page, *, revision_id: int, answers: dict[str, int]) ->
                 user=user,
                 page=page,
                 revision_id=revision_id,
+                version_number=version_number,
                 text_sha256=text_sha256(shown),
                 answers=recorded_answers,
                 roles_snapshot=roles_snapshot(user),
             )
     except IntegrityError:
         # A double submit: the first one stands.
-        result.receipt = TrainingCompletion.objects.get(user=user, page=page)
+        result.receipt = TrainingCompletion.objects.get(user=user, page=page, version_number=version_number)
         return result
-    log(instance=receipt, action="training.complete", user=user, data={"module": page.pk, "title": page.title})
+    log(
+        instance=receipt,
+        action="training.complete",
+        user=user,
+        data={"module": page.pk, "title": page.title, "version": version_number},
+    )
     result.receipt = receipt
     result.created = True
     return result

@@ -29,8 +29,11 @@ class CaseworkFigures:
         return round(100 * self.peps_on_time / self.peps_due) if self.peps_due else None
 
 
-def casework_oversight(school_ids) -> dict[int, CaseworkFigures]:
-    """Figures per school id for `school_ids`: children in care, PEPs in place by their due date."""
+def casework_oversight(school_ids, *, as_of=None, academic_year=None) -> dict[int, CaseworkFigures]:
+    """Figures per school id for `school_ids`: children in care, PEPs in place by their due date.
+
+    As at `as_of` (default today); with `academic_year` ("2025/26"), only that year's PEPs count.
+    """
     if not apps.is_installed("casework") or not school_ids:
         return {}
     try:
@@ -38,8 +41,10 @@ def casework_oversight(school_ids) -> dict[int, CaseworkFigures]:
         from casework.models import PEP, Child
     except ImportError:
         return {}
-    today = timezone.localdate()
+    today = as_of or timezone.localdate()
     on_roll = Q(left_on__isnull=True) | Q(left_on__gte=today)
+    if as_of is not None:
+        on_roll &= Q(started_on__lte=today)
     figures = {pk: CaseworkFigures() for pk in school_ids}
     try:
         children = (
@@ -55,9 +60,15 @@ def casework_oversight(school_ids) -> dict[int, CaseworkFigures]:
             figures[row["school_id"]].children_in_care = row["in_care"]
             figures[row["school_id"]].previously_looked_after = row["plac"]
         signed = Q(status=PEPStatus.SIGNED_OFF)
+        if as_of is not None:
+            signed &= Q(signed_off_at__date__lte=today)
+        peps = PEP.objects.filter(
+            child__school_id__in=school_ids, child__cohort=Cohort.LOOKED_AFTER, due_on__isnull=False
+        )
+        if academic_year:
+            peps = peps.filter(academic_year=academic_year)
         peps = (
-            PEP.objects.filter(child__school_id__in=school_ids, child__cohort=Cohort.LOOKED_AFTER, due_on__isnull=False)
-            .filter(Q(child__left_on__isnull=True) | Q(child__left_on__gte=today))
+            peps.filter(Q(child__left_on__isnull=True) | Q(child__left_on__gte=today))
             .filter(Q(due_on__lte=today) | signed)
             .values("child__school_id")
             .annotate(

@@ -1,5 +1,6 @@
 """Briefing reminders: one digest per person with anything outstanding, and one escalation digest to
-the executive head listing people outstanding for longer than the configured number of days.
+the executive head listing people outstanding for longer than the configured number of days; each
+school's head teacher (when the school has one) gets one digest of their own school(s)' overdue people.
 
 Only people still here are emailed: an active account with a current membership. Emails go out after
 the run's transaction commits; each run's figures are kept in `ReminderRun`.
@@ -19,7 +20,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from trust.enums import Role
-from trust.models import Membership
+from trust.models import Membership, School
 
 from .briefing import outstanding_q_for, requirement_flags
 from .briefing_sources import Requirement, all_requirements
@@ -34,6 +35,7 @@ class OutstandingPerson:
     items: list[Requirement] = field(default_factory=list)
     overdue: list[Requirement] = field(default_factory=list)
     schools: list[str] = field(default_factory=list)
+    school_ids: set[int] = field(default_factory=set)
 
 
 def absolute(url: str) -> str:
@@ -85,9 +87,10 @@ def _add_schools(people):
         Membership.objects.current().filter(user_id__in=by_user, school__isnull=False).select_related("school")
     )
     for m in memberships.order_by("school__name"):
-        schools = by_user[m.user_id].schools
-        if m.school.name not in schools:
-            schools.append(m.school.name)
+        person = by_user[m.user_id]
+        person.school_ids.add(m.school_id)
+        if m.school.name not in person.schools:
+            person.schools.append(m.school.name)
 
 
 def _digest(person) -> EmailMessage:
@@ -118,6 +121,44 @@ def _escalation(head, overdue_people, days) -> EmailMessage:
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [head.email])
 
 
+def _head_escalation(head, by_school, days) -> EmailMessage:
+    count = len({p.user.pk for _school, people in by_school for p in people})
+    body = render_to_string(
+        "training/email/head_escalation_digest.txt",
+        {"head": head, "by_school": by_school, "days": days, "count": count},
+    )
+    subject = (
+        f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{count} "
+        f"{'people' if count != 1 else 'person'} in your school{'s' if len(by_school) != 1 else ''} "
+        f"{'have' if count != 1 else 'has'} been outstanding for over {days} days"
+    )
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [head.email])
+
+
+def head_teacher_escalations(overdue_people, days) -> list[EmailMessage]:
+    """One digest per head teacher still here, listing only their own school(s)' overdue people, by school."""
+    if not overdue_people:
+        return []
+    schools = (
+        School.objects.filter(head_teacher__in=people_still_here())
+        .filter(
+            Exists(
+                Membership.objects.current()
+                .filter(user=OuterRef("head_teacher"))
+                .filter(Q(school=OuterRef("pk")) | Q(school__isnull=True))
+            )
+        )
+        .select_related("head_teacher")
+        .order_by("name")
+    )
+    by_head: dict[int, tuple] = {}
+    for school in schools:
+        people = [p for p in overdue_people if school.pk in p.school_ids]
+        if people:
+            by_head.setdefault(school.head_teacher_id, (school.head_teacher, []))[1].append((school, people))
+    return [_head_escalation(head, by_school, days) for head, by_school in by_head.values()]
+
+
 def executive_heads():
     heads = Membership.objects.current().filter(role=Role.EXECUTIVE_HEAD).values("user_id")
     return people_still_here().filter(pk__in=heads)
@@ -146,6 +187,7 @@ def run_reminders(trigger=ReminderRun.Trigger.COMMAND, *, now=None) -> ReminderR
             if overdue_people
             else []
         )
+        escalations += head_teacher_escalations(overdue_people, config.escalate_after_days)
         run.people_outstanding = len(people)
         run.reminders_sent = len(messages)
         run.people_escalated = len(overdue_people)

@@ -39,6 +39,76 @@ def register_training_log_actions(actions):
     )
     actions.register_action("training.reminders_sent", "Send reminders", "Sent briefing reminders")
     actions.register_action("training.briefing_export", "Export briefing", "Exported the briefing report")
+    actions.register_action(
+        "training.annual_report", "Download annual report", "Downloaded the designated teacher's annual report"
+    )
+    actions.register_action(
+        "training.version_recorded", "Record training version", "Recorded a training module version"
+    )
+
+
+def _modules_within(pages) -> set[int]:
+    from wagtail.models import Page
+
+    from .models import TrainingModulePage
+
+    ids: set[int] = set()
+    for page in pages:
+        ids |= set(
+            Page.objects.descendant_of(page, inclusive=True).type(TrainingModulePage).values_list("pk", flat=True)
+        )
+    return ids
+
+
+def _keep_training_evidence(request, pages, fallback):
+    """Modules someone has tried or completed are kept as evidence (refused with a message, not an error);
+    others may be deleted, with their publication records, once the deletion is confirmed."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .models import TrainingAttempt, TrainingCompletion, TrainingVersion
+
+    ids = _modules_within(pages)
+    if not ids:
+        return None
+    if TrainingCompletion.objects.filter(page_id__in=ids).exists() or TrainingAttempt.objects.filter(
+        page_id__in=ids
+    ).exists():
+        messages.error(
+            request,
+            "Training that people have completed or attempted is kept as evidence. Unpublish it instead of deleting it.",
+        )
+        return redirect(fallback)
+    if request.method == "POST":
+        TrainingVersion.objects.filter(page_id__in=ids).delete()
+    return None
+
+
+@hooks.register("before_delete_page")
+def keep_training_evidence(request, page):
+    from django.urls import reverse
+
+    return _keep_training_evidence(request, [page], reverse("wagtailadmin_pages:edit", args=[page.pk]))
+
+
+@hooks.register("before_bulk_action")
+def keep_training_evidence_in_bulk(request, action_type, objects, action_class_instance):
+    from django.urls import reverse
+    from wagtail.models import Page
+
+    if action_type != "delete" or not objects or not isinstance(objects[0], Page):
+        return None
+    return _keep_training_evidence(request, objects, reverse("wagtailadmin_explore", args=[objects[0].get_parent().pk]))
+
+
+@hooks.register("after_publish_page")
+def note_who_published_training(request, page):
+    from .models import TrainingModulePage
+    from .versions import record_publication
+
+    specific = page.specific
+    if isinstance(specific, TrainingModulePage) and specific.live_revision_id:
+        record_publication(specific, specific.live_revision, request.user)
 
 
 # --- Dashboards: the admin's home page and the portal's own dashboard -----------------------------
@@ -48,12 +118,13 @@ from home.panels import DashboardPanel  # noqa: E402
 
 
 def _briefing_summary(user):
-    from .briefing import build_summary
     from .briefing_access import briefing_school_ids, can_see_briefing
 
     if not can_see_briefing(user):
         return None
-    return {"totals": build_summary(briefing_school_ids(user))}
+    from .briefing_cache import summary
+
+    return {"totals": summary(briefing_school_ids(user))}
 
 
 class BriefingSummaryPanel(Component):
@@ -88,13 +159,16 @@ def briefing_dashboard_panel(request):
 @hooks.register("portal_dashboard_panels")
 def training_dashboard_panel(request):
     from .audience import required_modules_for
-    from .models import TrainingCompletion
+    from .versions import progress_for
 
     modules = list(required_modules_for(request.user).order_by("path"))
     if not modules:
         return None
-    done = set(TrainingCompletion.objects.filter(user=request.user, page__in=modules).values_list("page_id", flat=True))
+    progress = progress_for(request.user, modules)
+    done = {pk for pk, entry in progress.items() if entry.done}
     todo = [m for m in modules if m.pk not in done]
+    for module in todo:
+        module.progress = progress[module.pk]
     return DashboardPanel(
         "Your training", "training/panels/training.html", {"todo": todo, "done_count": len(done)}, order=40
     )

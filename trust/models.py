@@ -18,6 +18,15 @@ class School(models.Model):
         help_text="The school's unique reference number from Get Information about Schools.",
     )
     local_authority = models.CharField(max_length=100, help_text="The local authority the school is in.")
+    head_teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="headed_schools",
+        limit_choices_to={"is_active": True},
+        help_text="Optional. The head teacher is sent the school's briefing escalations.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from .enums import TRUST_WIDE_ROLES, Role
-from .groups import sync_role_groups
 from .models import Membership, School
 
 REQUIRED_COLUMNS = ("email", "first_name", "last_name")
@@ -140,10 +139,15 @@ def import_staff(school: School, text: str) -> ImportResult:
             .filter(school=school, role__in=IMPORTABLE_ROLES)
             .exclude(user_id__in=listed_ids)
         )
-        leaver_users = {m.user for m in leavers.select_related("user")}
-        result.ended_roles += leavers.update(ended_on=today)
+        leaver_users = set()
+        for membership in leavers.select_related("user"):
+            # One save each (not a bulk update), so that everything listening to memberships hears it:
+            # role groups here, the briefing report's cache in training.
+            membership.ended_on = today
+            membership.save(update_fields=["ended_on"])
+            leaver_users.add(membership.user)
+            result.ended_roles += 1
         for user in leaver_users:
-            sync_role_groups(user)
             if not Membership.objects.current().filter(user=user).exists():
                 user.is_active = False
                 user.save(update_fields=["is_active"])

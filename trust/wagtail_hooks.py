@@ -12,8 +12,8 @@ from .models import Membership, School
 class SchoolViewSet(ModelViewSet):
     model = School
     icon = "home"
-    form_fields = ["name", "slug", "urn", "local_authority"]
-    list_display = ["name", "slug", "urn", "local_authority"]
+    form_fields = ["name", "slug", "urn", "local_authority", "head_teacher"]
+    list_display = ["name", "slug", "urn", "local_authority", "head_teacher"]
     search_fields = ["name", "urn"]
     copy_view_enabled = False
 

@@ -1,12 +1,15 @@
 """Training material, completion receipts, Local Authority training records, reminders, settings."""
 
+from .briefing_generation import BriefingGeneration
 from .la_training import LocalAuthorityTraining
 from .pages import TrainingIndexPage, TrainingModuleAudience, TrainingModulePage, TrainingRelatedPage
 from .receipts import TrainingAttempt, TrainingCompletion
 from .reminders import ReminderRun
 from .settings import TrainingSettings
+from .versions import TrainingVersion
 
 __all__ = [
+    "BriefingGeneration",
     "LocalAuthorityTraining",
     "ReminderRun",
     "TrainingAttempt",
@@ -16,4 +19,5 @@ __all__ = [
     "TrainingModulePage",
     "TrainingRelatedPage",
     "TrainingSettings",
+    "TrainingVersion",
 ]

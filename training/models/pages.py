@@ -16,6 +16,8 @@ from wagtail.search import index
 
 from trust.enums import Role
 
+from ..admin_forms import TrainingModulePageForm
+
 
 class QuestionBlock(blocks.StructBlock):
     """One comprehension question with one right answer."""
@@ -71,17 +73,14 @@ class TrainingIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from training.audience import modules_for
-        from training.models import TrainingCompletion
+        from training.versions import progress_for
 
         context = super().get_context(request, *args, **kwargs)
         modules = list(modules_for(request.user).child_of(self).order_by("path"))
-        done = dict(
-            TrainingCompletion.objects.filter(user=request.user, page__in=modules).values_list(
-                "page_id", "completed_at"
-            )
-        )
+        progress = progress_for(request.user, modules)
         for module in modules:
-            module.completed_at = done.get(module.pk)
+            module.progress = progress[module.pk]
+            module.completed_at = module.progress.receipt.completed_at if module.progress.receipt else None
         context["modules"] = modules
         return context
 
@@ -101,7 +100,10 @@ class TrainingModulePage(Page):
         use_json_field=True,
         help_text="Optional: questions the person must answer correctly to complete the module.",
     )
+    change_is_material = models.BooleanField("Is this a material change?", null=True, blank=True)
+    change_summary = models.TextField("What changed", blank=True)
 
+    base_form_class = TrainingModulePageForm
     parent_page_types = ["training.TrainingIndexPage"]
     subpage_types: list = []
 
@@ -119,6 +121,10 @@ class TrainingModulePage(Page):
         ),
         InlinePanel("related_pages", label="Related policy or guidance"),
         FieldPanel("comprehension_check"),
+        MultiFieldPanel(
+            [FieldPanel("change_is_material"), FieldPanel("change_summary")],
+            heading="About this change (asked each time you publish or submit for approval)",
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -146,6 +152,13 @@ class TrainingModulePage(Page):
             (block.id, block.value["question"], list(block.value["options"]), block.value["correct_option"] - 1)
             for block in self.comprehension_check
         ]
+
+    def publish(self, revision, user=None, **kwargs):
+        result = super().publish(revision, user=user, **kwargs)
+        from training.versions import record_publication
+
+        record_publication(self, revision, user)
+        return result
 
     def serve(self, request, *args, **kwargs):
         from training.audience import is_in_audience
@@ -182,15 +195,13 @@ class TrainingModulePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from training.forms import CompletionForm
-        from training.models import TrainingCompletion
+        from training.versions import progress_for
 
         context = super().get_context(request, *args, **kwargs)
         context["form"] = CompletionForm(self)
-        context["receipt"] = (
-            TrainingCompletion.objects.filter(user=request.user, page=self).first()
-            if request.user.is_authenticated
-            else None
-        )
+        progress = progress_for(request.user, [self])[self.pk]
+        context["progress"] = progress
+        context["receipt"] = progress.receipt
         context["related"] = [r.page for r in self.related_pages.select_related("page") if r.page.live]
         return context
 

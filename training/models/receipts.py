@@ -16,11 +16,15 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class TrainingCompletion(models.Model):
-    """The receipt for one person completing one training module: which text they saw, when, and how they answered."""
+    """The receipt for one person completing one version of a training module: which text they saw, when, and
+    how they answered. One per person and version: a material change asks for a new one."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_completions")
     page = models.ForeignKey("training.TrainingModulePage", on_delete=models.PROTECT, related_name="completions")
     revision = models.ForeignKey("wagtailcore.Revision", on_delete=models.PROTECT, related_name="+")
+    version_number = models.PositiveIntegerField(
+        help_text="The module's version completed: a material change starts a new version to complete."
+    )
     completed_at = models.DateTimeField(auto_now_add=True)
     text_sha256 = models.CharField("SHA-256 of the text shown", max_length=64)
     answers = models.JSONField(default=list, blank=True)
@@ -31,14 +35,16 @@ class TrainingCompletion(models.Model):
     class Meta:
         ordering = ["-completed_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "page"], name="one_training_completion_per_person_and_module")
+            models.UniqueConstraint(
+                fields=["user", "page", "version_number"], name="one_training_completion_per_person_and_version"
+            )
         ]
         triggers = [
             pgtrigger.Protect(name="training_completion_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
         ]
 
     def __str__(self):
-        return f"{self.user} completed {self.page_id} at {self.completed_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} completed {self.page_id} v{self.version_number} at {self.completed_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -13,6 +13,8 @@ from trust.tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+REPORT_QUERIES = 20
+
 
 @pytest.fixture
 def world(personas):
@@ -117,7 +119,7 @@ def test_csv_export_has_the_figures_and_for_the_head_the_names(client, personas,
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert ["Brook Primary School", "Staff", "2", "1", "1", "50"] in rows
-    assert ["Brook Primary School", "Training", "Safeguarding essentials", "", "2", "1", "1", "50"] in rows
+    assert ["Brook Primary School", "Training", "Safeguarding essentials", "Version 1", "2", "1", "1", "50"] in rows
     names = [row for row in rows if len(row) == 5 and row[2] == personas.governor.email]
     assert names and "Governor monitoring" in names[0][4]
 
@@ -173,17 +175,20 @@ def _add_staff(school, count, start):
 def test_the_report_takes_the_same_number_of_queries_for_few_and_many_staff(
     client, personas, world, django_assert_num_queries
 ):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     sign_in(client, personas.head)
     _add_staff(personas.brook, 3, 0)
-    client.get("/briefing/brook/")  # warm the site cache
+    client.get("/briefing/brook/")  # the first page of a session also saves it
+    cache.clear()  # both rounds build the reports (training/test_briefing_cache.py covers the cached round)
     with CaptureQueriesContext(connection) as few:
         assert client.get("/briefing/").status_code == 200
         assert client.get("/briefing/brook/").status_code == 200
     _add_staff(personas.brook, 40, 100)
     _add_staff(personas.castle, 40, 200)
+    cache.clear()
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get("/briefing/").status_code == 200
         assert client.get("/briefing/brook/").status_code == 200
@@ -191,10 +196,12 @@ def test_the_report_takes_the_same_number_of_queries_for_few_and_many_staff(
 
 def test_build_report_query_count_is_pinned(personas, world, django_assert_num_queries):
     build_report(names_for=frozenset({personas.brook.pk}))  # warm caches (site root paths)
-    with django_assert_num_queries(15):
+    # The requirements (pages, versions, audiences), the schools, then a savepoint, the flag table
+    # (create, 6 counts, the growth counts, the outstanding names, drop) and its release.
+    with django_assert_num_queries(REPORT_QUERIES):
         build_report(names_for=frozenset({personas.brook.pk}))
     _add_staff(personas.meadow, 60, 300)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(REPORT_QUERIES):
         report = build_report(names_for=frozenset({personas.brook.pk}))
     assert entry_for(report, personas.meadow).by_role[0].total == 60
 
@@ -210,7 +217,7 @@ def test_is_briefed_answers_for_one_person(personas, world):
 def test_the_dashboard_summary_agrees_with_the_full_report(personas, world, django_assert_max_num_queries):
     from training.briefing import build_summary
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):  # the requirements, then the flag table: 2 counts
         summary = build_summary()
     totals = build_report().totals
     assert [(f.total, f.done) for f in summary.by_role] == [(f.total, f.done) for f in totals.by_role]

@@ -60,6 +60,12 @@ EXPECTATIONS = [
     Expect("briefing/export/<str:fmt>/", "/briefing/export/csv/", allowed=BRIEFING),
     Expect("briefing/<slug:slug>/", "/briefing/brook/", allowed=BRIEFING_BROOK, note="other schools: 404"),
     Expect("briefing/<slug:slug>/export/<str:fmt>/", "/briefing/brook/export/xlsx/", allowed=BRIEFING_BROOK),
+    Expect(
+        "briefing/<slug:slug>/annual-report/",
+        "/briefing/brook/annual-report/",
+        allowed=BRIEFING_BROOK,
+        note="the designated teacher's annual report (PDF); other schools: 404; staff and no role: 403",
+    ),
     *[
         Expect(f"admin/reminder-runs/{route}", lambda w, path=path: f"/admin/reminder-runs/{path(w)}", allowed=allowed)
         for route, path, allowed in [
