@@ -200,6 +200,14 @@ MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY")  # defaults to a key derived 
 # Activity tracking writes to the database on every request; the sessions list shows sign-in time and address.
 USERSESSIONS_TRACK_ACTIVITY = False
 
+# Passwords: Argon2id (trust/hashers.py); the others only verify older hashes, re-made at next sign-in.
+PASSWORD_HASHERS = [
+    "trust.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 # Sessions end after this many idle minutes (trust.middleware.IdleSessionMiddleware pushes the expiry
 # on at most once a minute). With Redis, sessions are read from the cache and written through to the database.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)

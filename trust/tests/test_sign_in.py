@@ -196,3 +196,20 @@ def test_everything_else_asks_to_sign_in(client, db, path):
     response = client.get(path)
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+def test_a_password_stored_the_old_way_is_stored_with_argon2id_after_signing_in(client, personas):
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+    from django.test import override_settings
+
+    from portal.settings.base import PASSWORD_HASHERS
+    from trust.tests.factories import PASSWORD
+
+    staff = personas.staff
+    staff.password = PBKDF2PasswordHasher().encode(PASSWORD, "oldsalt123456789", iterations=1000)
+    staff.save(update_fields=["password"])
+    with override_settings(PASSWORD_HASHERS=PASSWORD_HASHERS):
+        assert password_step(client, staff.email).status_code == 302
+        assert client.get("/").status_code == 200
+    staff.refresh_from_db()
+    assert staff.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
