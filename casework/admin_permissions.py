@@ -5,8 +5,13 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 
 from trust.access import own_school_ids
 
-from .models import Child, DeadlineRule, Target
-from .permissions import is_designated_teacher
+from .models import Child, Target
+from .permissions import (
+    can_change_deadline_rule,
+    can_see_deadline_rule,
+    is_designated_teacher,
+    keeps_trust_rules,
+)
 
 
 def _school_id_of(obj):
@@ -14,8 +19,6 @@ def _school_id_of(obj):
         return obj.school_id
     if isinstance(obj, Target):
         return obj.pep.child.school_id
-    if isinstance(obj, DeadlineRule):
-        return obj.school_id
     return obj.child.school_id
 
 
@@ -69,13 +72,30 @@ class SharedDataPermissionHelper(PermissionHelper):
         return False
 
 
-class DeadlineRulePermissionHelper(CaseworkPermissionHelper):
-    """Trust-wide and local authority rules are shown to every designated teacher; only their school's are theirs to change."""
+class DeadlineRulePermissionHelper(PermissionHelper):
+    """A school's rules are its designated teacher's to change; trust-wide and local authority rules are
+    the executive head's and the trust administrator's. Each sees the other's read-only (inspect)."""
+
+    def _may_use(self, user):
+        return is_designated_teacher(user) or keeps_trust_rules(user)
+
+    def user_can_list(self, user):
+        return self._may_use(user) and super().user_can_list(user)
+
+    def user_can_create(self, user):
+        return self._may_use(user) and super().user_can_create(user)
 
     def user_can_inspect_obj(self, user, obj):
-        if obj.school_id is None:
-            return is_designated_teacher(user) and PermissionHelper.user_can_inspect_obj(self, user, obj)
-        return super().user_can_inspect_obj(user, obj)
+        return can_see_deadline_rule(user, obj) and super().user_can_inspect_obj(user, obj)
+
+    def user_can_edit_obj(self, user, obj):
+        return can_change_deadline_rule(user, obj) and super().user_can_edit_obj(user, obj)
+
+    def user_can_delete_obj(self, user, obj):
+        return can_change_deadline_rule(user, obj) and super().user_can_delete_obj(user, obj)
+
+    def user_can_copy_obj(self, user, obj):
+        return False
 
 
 class CaseworkButtonHelper(ButtonHelper):

@@ -71,6 +71,7 @@ class Deadline:
             ),
             DeadlineKind.TRANSFER: f"within {days} of leaving",
             DeadlineKind.REVIEW_REPORT: f"report sent {days} before the review",
+            DeadlineKind.CHILD_PROTECTION: f"within {days} of leaving, sent separately from the other records",
         }.get(self.kind, "by each target's own date (calendar days)")
 
 
@@ -129,8 +130,10 @@ class DeadlineEngine:
         end = last if calendar.is_school_day(last) else calendar.subtract(last, 1, DayUnit.SCHOOL)
         return calendar.subtract(end, rule.days, rule.unit) if rule.days else end, rule
 
-    def transfer_due(self, child, left_on: datetime.date) -> tuple[datetime.date, Rule]:
-        rule = self.rule(DeadlineKind.TRANSFER, child.school_id, child.responsible_authority_id)
+    def transfer_due(self, child, left_on: datetime.date, kind=DeadlineKind.TRANSFER) -> tuple[datetime.date, Rule]:
+        """Records (`TRANSFER`) or the child protection file: counted in school days, a child leaving in a
+        holiday has the first days of the new term."""
+        rule = self.rule(kind, child.school_id, child.responsible_authority_id)
         return self.add(child.school_id, left_on, rule), rule
 
     def review_report_due(self, review, child) -> tuple[datetime.date, Rule]:
@@ -229,21 +232,28 @@ class DeadlineEngine:
         return deadline
 
     def _transfer_deadline(self, child, transition) -> Deadline:
-        rule = self.rule(DeadlineKind.TRANSFER, child.school_id, child.responsible_authority_id)
-        deadline = Deadline(DeadlineKind.TRANSFER, f"Records to {transition.receiving_school}", rule)
-        self._guard(deadline, lambda: self.transfer_due(child, transition.left_on)[0])
-        deadline.done = transition.sent_at is not None
-        if deadline.done and transition.receipt_confirmed_at is None:
+        kind = transition.deadline_kind
+        rule = self.rule(kind, child.school_id, child.responsible_authority_id)
+        what = "Child protection file" if transition.is_child_protection else "Records"
+        deadline = Deadline(kind, f"{what} to {transition.receiving_school}", rule)
+        self._guard(deadline, lambda: self.transfer_due(child, transition.left_on, kind)[0])
+        deadline.done = transition.sent_at is not None and not transition.is_rejected
+        if transition.is_rejected:
+            deadline.flags.append("Rejected by the receiving school: send a new link")
+        elif deadline.done and transition.receipt_confirmed_at is None:
             deadline.flags.append("Waiting for the receiving school to confirm receipt")
         if deadline.due_on and not deadline.error:
             late = self.transfer_lateness(child, transition, deadline.due_on)
             if late:
-                deadline.flags.append(f"Transfer late by {late} school day{'s' if late > 1 else ''}")
+                late_what = "Child protection file" if transition.is_child_protection else "Transfer"
+                deadline.flags.append(f"{late_what} late by {late} school day{'s' if late > 1 else ''}")
         return deadline
 
     def transfer_lateness(self, child, transition, due_on=None) -> int:
         """School days the transfer is (or was) late by, against the rule; 0 when on time."""
-        due_on = due_on or transition.due_on or self.transfer_due(child, transition.left_on)[0]
+        due_on = (
+            due_on or transition.due_on or self.transfer_due(child, transition.left_on, transition.deadline_kind)[0]
+        )
         sent = timezone.localdate(transition.sent_at) if transition.sent_at else self.today
         if sent <= due_on:
             return 0

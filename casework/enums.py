@@ -8,6 +8,14 @@ class Cohort(models.TextChoices):
     KINSHIP_CARE = "kinship_care", "Kinship care"
 
 
+class IdentityChangeReason(models.TextChoices):
+    ADOPTION = "adoption", "Adoption"
+    SPECIAL_GUARDIANSHIP = "special_guardianship", "Special guardianship order"
+    CHILD_ARRANGEMENTS = "child_arrangements", "Child arrangements order"
+    CORRECTION = "correction", "Correction of a mistake"
+    OTHER = "other", "Other legal change of name"
+
+
 class SENStatus(models.TextChoices):
     NONE = "none", "No SEN"
     SEN_SUPPORT = "sen_support", "SEN support"
@@ -55,6 +63,12 @@ class DeadlineKind(models.TextChoices):
     PEP_REVIEW = "pep_review", "PEP review each term"
     TRANSFER = "transfer", "Transfer of records after leaving"
     REVIEW_REPORT = "review_report", "School report before a review"
+    CHILD_PROTECTION = "child_protection", "Child protection file after leaving (sent separately)"
+
+
+class TransitionPart(models.TextChoices):
+    RECORDS = "records", "Educational record and common transfer file"
+    CHILD_PROTECTION = "child_protection", "Child protection file"
 
 
 class DocumentCategory(models.TextChoices):
@@ -73,3 +87,4 @@ class AuditAction(models.TextChoices):
     DOWNLOAD = "download", "Downloaded"
     TRANSFER = "transfer", "Transferred"
     RECEIPT = "receipt", "Receipt confirmed"
+    REJECT = "reject", "Rejected"

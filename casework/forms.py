@@ -9,6 +9,7 @@ from trust.access import own_school_ids
 from trust.models import School
 
 from .documents import check_upload
+from .enums import DocumentCategory
 from .models import PEP, CaseDocument, Child, Target
 
 # What a failing file store raises: local disks raise OSError, S3 raises botocore's errors.
@@ -46,8 +47,6 @@ class ScopedAdminForm(WagtailAdminModelForm):
         for name, queryset in _SCOPED.items():
             if name in self.fields and hasattr(self.fields[name], "queryset"):
                 self.fields[name].queryset = queryset(ids)
-        if "school" in self.fields and self._meta.model.__name__ == "DeadlineRule":
-            self.fields["school"].required = True
 
     def save(self, commit=True):
         self.instance._changed_by = self.for_user  # recorded in a child's cohort history
@@ -86,6 +85,14 @@ class TransitionForm(ScopedAdminForm):
         child, documents = cleaned.get("child"), cleaned.get("documents")
         if child and documents and any(d.child_id != child.pk for d in documents):
             raise ValidationError({"documents": "Choose only this child's documents."})
+        carries_cp = documents and any(d.category == DocumentCategory.CHILD_PROTECTION for d in documents)
+        if carries_cp and not self.instance.is_child_protection:
+            raise ValidationError(
+                {
+                    "documents": "Child protection documents are sent separately: save this transfer without "
+                    "them, then choose \u201cSend the child protection file separately\u201d on its page."
+                }
+            )
         return cleaned
 
 

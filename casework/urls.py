@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import transfer_views, views
 
 app_name = "casework"
 
@@ -20,5 +20,10 @@ urlpatterns = [
         name="acknowledge_recommendation",
     ),
     path("transitions/<int:pk>/", views.transition_detail, name="transition"),
+    path(
+        "transitions/<int:pk>/child-protection/",
+        transfer_views.start_child_protection_transfer,
+        name="start_child_protection_transfer",
+    ),
     path("receive/<str:token>/", views.receive, name="receive"),
 ]

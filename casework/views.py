@@ -36,7 +36,7 @@ from trust.school_days import MissingTermDates
 
 from . import audit
 from .deadlines import DeadlineEngine
-from .enums import AuditAction, PEPStatus
+from .enums import AuditAction, DeadlineKind, DocumentCategory, PEPStatus
 from .gate import gate_for
 from .models import (
     PEP,
@@ -209,21 +209,25 @@ def pep_status(request, pk):
 @casework_view
 def transition_detail(request, pk):
     transition = get_object_or_404(
-        Transition.objects.for_user(request.user).select_related("child__school").prefetch_related("documents"),
+        Transition.objects.for_user(request.user)
+        .select_related("child__school", "travels_with", "child_protection_transfer")
+        .prefetch_related("documents"),
         pk=pk,
     )
     child = transition.child
     engine = DeadlineEngine([child.school])
     link = None
     if request.method == "POST":
-        if not transition.documents.exists():
-            messages.error(request, "Choose the documents for the receiving school first (edit the transition).")
+        problem = transition.documents_problem()
+        if problem:
+            messages.error(request, problem)
         else:
             token = transition.issue_link(request.user)
             link = request.build_absolute_uri(reverse("casework:receive", args=[token]))
             send_mail(
-                "Records for a child joining your school",
-                f"The designated teacher at {child.school.name} has sent records for a child joining your school.\n"
+                f"{transition.what_is_sent.capitalize()} for a child joining your school",
+                f"The designated teacher at {child.school.name} has sent the {transition.what_is_sent} for a child "
+                "joining your school.\n"
                 f"Open this link to download them (it works once and expires in 7 days): {link}\n"
                 "Then confirm you have received them on the same page.",
                 None,
@@ -235,7 +239,7 @@ def transition_detail(request, pk):
         audit.record(request, AuditAction.READ, transition)
     due_on, rule = None, None
     try:
-        due_on, rule = engine.transfer_due(child, transition.left_on)
+        due_on, rule = engine.transfer_due(child, transition.left_on, transition.deadline_kind)
         lateness = engine.transfer_lateness(child, transition, due_on)
         error = ""
     except MissingTermDates as exc:  # shown, never a silently wrong date
@@ -252,6 +256,12 @@ def transition_detail(request, pk):
             "lateness": lateness,
             "error": error,
             "downloads": transition.downloads.all(),
+            "cp_rule": engine.rule(DeadlineKind.CHILD_PROTECTION, child.school_id, child.responsible_authority_id),
+            "child_protection_documents": (
+                None
+                if transition.is_child_protection
+                else child.documents.filter(category=DocumentCategory.CHILD_PROTECTION)
+            ),
         },
     )
 
@@ -276,7 +286,15 @@ def _transition_for_token(token):
 def receive(request, token):
     """The receiving school's page: download once, then confirm receipt. No sign-in: the link is the key."""
     transition = _transition_for_token(token)
+    if request.method == "POST" and request.POST.get("action") == "reject":
+        from .transfer_views import reject
+
+        return reject(request, transition, token)
     if request.method == "POST" and request.POST.get("action") == "download":
+        if transition.is_rejected:
+            return no_store(
+                render(request, "casework/receive.html", {"transition": transition, "used": True}, status=410)
+            )
         with transaction.atomic():
             claimed = Transition.objects.filter(pk=transition.pk, link_used_at__isnull=True).update(
                 link_used_at=timezone.now()
@@ -295,12 +313,15 @@ def receive(request, token):
                 with document.file.open("rb") as handle:
                     archive.writestr(f"{n:02d}-{document.download_name()}", handle.read())
         response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="transfer-records.zip"'
+        zip_name = "child-protection-file.zip" if transition.is_child_protection else "transfer-records.zip"
+        response["Content-Disposition"] = f'attachment; filename="{zip_name}"'
         return no_store(response)
     if request.method == "POST" and request.POST.get("action") == "confirm":
         name = request.POST.get("name", "").strip()[:200]
         if not name:
             messages.error(request, "Enter your name to confirm you have received the records.")
+        elif transition.is_rejected:
+            messages.error(request, "You rejected these records: ask the sending school for a new link.")
         elif transition.receipt_confirmed_at is None:
             transition.receipt_confirmed_at = timezone.now()
             transition.receipt_confirmed_by = name
@@ -411,6 +432,7 @@ def subject_access_record(child):
     record["responsible_authority"] = _plain(authority) if authority else None
     record["retention_until"] = child.retention_until().isoformat()
     record["cohort_history"] = [_plain(c) for c in child.cohort_history.all()]
+    record["identity_history"] = [_plain(c) for c in child.identity_history.all()]
     record["peps"] = [
         {
             **_plain(pep),
@@ -451,6 +473,7 @@ def subject_access_export(request, pk):
         .select_related("school", "responsible_authority")
         .prefetch_related(
             "cohort_history",
+            "identity_history",
             Prefetch(
                 "peps",
                 queryset=PEP.objects.order_by("period_starts_on").prefetch_related(

@@ -1,6 +1,5 @@
 """Every casework registration with wagtail-modeladmin lives here (a later move to ModelViewSet is one file)."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from wagtail import hooks
@@ -24,6 +23,7 @@ from .admin_views import (
     CaseworkIndexView,
     CaseworkInspectView,
 )
+from .child_forms import ChildForm
 from .forms import CaseDocumentForm, ScopedAdminForm, SharedRecommendationForm, TransitionForm
 from .models import (
     PEP,
@@ -38,7 +38,8 @@ from .models import (
     Target,
     Transition,
 )
-from .permissions import is_designated_teacher
+from .permissions import deadline_rule_queryset, is_designated_teacher
+from .rule_forms import DeadlineRuleForm
 
 
 class CaseworkAdmin(ModelAdmin):
@@ -70,7 +71,8 @@ class ChildAdmin(CaseworkAdmin):
     school_path = "school_id"
     list_display = ("display_name", "school", "year_group", "cohort", "sen_status", "casework_home")
     list_filter = ("school", "cohort", "sen_status", "year_group")
-    search_fields = ("legal_first_name", "legal_last_name", "preferred_name", "upn")
+    # A former UPN (after adoption, say) still finds the child; the list shows only the current name.
+    search_fields = ("legal_first_name", "legal_last_name", "preferred_name", "upn", "identity_history__previous_upn")
     inspect_view_fields = (
         "legal_first_name",
         "legal_last_name",
@@ -97,6 +99,10 @@ class ChildAdmin(CaseworkAdmin):
                     FieldPanel("preferred_name"),
                     FieldRowPanel([FieldPanel("date_of_birth"), FieldPanel("upn")]),
                     FieldRowPanel([FieldPanel("school"), FieldPanel("year_group")]),
+                    FieldRowPanel(
+                        [FieldPanel("identity_change_reason"), FieldPanel("identity_change_effective_on")],
+                        heading="If the legal name or UPN changed",
+                    ),
                 ],
                 heading="The child",
             ),
@@ -118,7 +124,7 @@ class ChildAdmin(CaseworkAdmin):
             ),
             FieldPanel("legal_hold"),
         ],
-        base_form_class=ScopedAdminForm,
+        base_form_class=ChildForm,
     )
 
     def casework_home(self, obj):
@@ -349,20 +355,22 @@ class DeadlineRuleAdmin(CaseworkAdmin):
     model = DeadlineRule
     menu_label = "Deadline rules"
     menu_icon = "time"
-    school_path = "school_id"
     permission_helper_class = DeadlineRulePermissionHelper
     list_display = ("kind", "days", "unit", "school", "local_authority")
+    list_filter = ("kind",)
     inspect_view_fields = ("kind", "days", "unit", "school", "local_authority")
     edit_handler = ObjectList(
-        [FieldPanel("kind"), FieldRowPanel([FieldPanel("days"), FieldPanel("unit")]), FieldPanel("school")],
-        base_form_class=ScopedAdminForm,
+        [
+            FieldPanel("kind"),
+            FieldRowPanel([FieldPanel("days"), FieldPanel("unit")]),
+            FieldPanel("school"),
+            FieldPanel("local_authority"),
+        ],
+        base_form_class=DeadlineRuleForm,
     )
 
     def get_queryset(self, request):
-        ids = own_school_ids(request.user)
-        if not ids:
-            return DeadlineRule.objects.none()
-        return DeadlineRule.objects.filter(Q(school_id__in=ids) | Q(school__isnull=True))
+        return deadline_rule_queryset(request.user)
 
 
 class LocalAuthorityAdmin(CaseworkAdmin):

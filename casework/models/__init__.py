@@ -3,6 +3,7 @@
 from .audit import CaseAuditEvent
 from .children import Child, CohortChange, LocalAuthority
 from .documents import CaseDocument
+from .identity import IdentityChange
 from .peps import PEP, PEPStatusChange, Target, TargetProgress
 from .plans import Activity, LinkedPlan, Review
 from .rules import DeadlineRule
@@ -17,6 +18,7 @@ __all__ = [
     "Child",
     "CohortChange",
     "DeadlineRule",
+    "IdentityChange",
     "LinkedPlan",
     "LocalAuthority",
     "PEPStatusChange",

@@ -9,6 +9,8 @@ from ..enums import Cohort, SENStatus
 from ..upn import normalise_upn, validate_upn
 from .scoped import ChildScopedQuerySet
 
+# A change to any of these writes an IdentityChange (models/identity.py) holding the former values.
+IDENTITY_FIELDS = ("legal_first_name", "legal_last_name", "upn")
 YEAR_GROUPS = [("N", "Nursery"), ("R", "Reception")] + [(str(n), f"Year {n}") for n in range(1, 14)]
 
 
@@ -73,10 +75,11 @@ class Child(models.Model):
         return self.display_name
 
     def save(self, *args, **kwargs):
-        previous = None
-        if self.pk:
-            previous = Child.objects.filter(pk=self.pk).values_list("cohort", flat=True).first()
+        before = Child.objects.filter(pk=self.pk).values("cohort", *IDENTITY_FIELDS).first() if self.pk else None
+        previous = before["cohort"] if before else None
         super().save(*args, **kwargs)
+        if before and any(before[name] != getattr(self, name) for name in IDENTITY_FIELDS):
+            self._record_identity_change(before)
         if previous != self.cohort:
             CohortChange.objects.create(
                 child=self,
@@ -84,6 +87,21 @@ class Child(models.Model):
                 previous_cohort=previous or "",
                 changed_by=getattr(self, "_changed_by", None),
             )
+
+    def _record_identity_change(self, before):
+        """Keep the former legal name and UPN; the admin form supplies the reason and the effective date."""
+        from .identity import IdentityChange
+
+        given = getattr(self, "_identity_change", None) or {}
+        IdentityChange.objects.create(
+            child=self,
+            previous_legal_first_name=before["legal_first_name"],
+            previous_legal_last_name=before["legal_last_name"],
+            previous_upn=before["upn"],
+            effective_on=given.get("effective_on") or timezone.localdate(),
+            reason=given.get("reason", ""),
+            recorded_by=getattr(self, "_changed_by", None),
+        )
 
     @property
     def display_name(self):

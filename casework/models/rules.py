@@ -11,6 +11,7 @@ DEFAULT_RULES = {
     DeadlineKind.PEP_REVIEW: (0, DayUnit.SCHOOL),  # by the end of each term
     DeadlineKind.TRANSFER: (15, DayUnit.SCHOOL),
     DeadlineKind.REVIEW_REPORT: (5, DayUnit.SCHOOL),  # report sent this many days before the review
+    DeadlineKind.CHILD_PROTECTION: (5, DayUnit.SCHOOL),  # in a holiday: the first 5 days of the new term
 }
 
 

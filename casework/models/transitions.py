@@ -7,6 +7,7 @@ from django.core import signing
 from django.db import models
 from django.utils import timezone
 
+from ..enums import DeadlineKind, DocumentCategory, TransitionPart
 from .scoped import ScopedQuerySet
 
 TOKEN_SALT = "casework.transition-link"  # noqa: S105 - a signing salt, not a secret
@@ -17,9 +18,25 @@ def hash_token(token: str) -> str:
 
 
 class Transition(models.Model):
-    """A child's move to another school: documents go through an expiring, single-use link."""
+    """A child's move to another school: documents go through an expiring, single-use link.
+
+    The child protection file travels separately (DOMAIN.md): its own Transition, part
+    `child_protection`, with its own link, receipt and 5-school-day deadline, tied to the main transfer.
+    """
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="transitions")
+    part = models.CharField(
+        max_length=20, choices=TransitionPart.choices, default=TransitionPart.RECORDS, editable=False
+    )
+    travels_with = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="child_protection_transfer",
+        editable=False,
+        help_text="For a child protection file: the main transfer it goes alongside.",
+    )
     receiving_school = models.CharField(max_length=200)
     receiving_dt_name = models.CharField("receiving designated teacher", max_length=200)
     receiving_dt_email = models.EmailField("receiving designated teacher's email")
@@ -36,6 +53,10 @@ class Transition(models.Model):
     receipt_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     receipt_confirmed_by = models.CharField(max_length=200, blank=True, editable=False)
     receipt_confirmed_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    rejected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rejected_by = models.CharField(max_length=200, blank=True, editable=False)
+    rejected_ip = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    rejection_reason = models.TextField(blank=True, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -43,6 +64,8 @@ class Transition(models.Model):
         ordering = ["child", "-left_on"]
 
     def __str__(self):
+        if self.is_child_protection:
+            return f"Child protection file to {self.receiving_school}"
         return f"Transfer to {self.receiving_school}"
 
     def save(self, *args, **kwargs):
@@ -52,10 +75,37 @@ class Transition(models.Model):
             from ..deadlines import DeadlineEngine
 
             try:
-                self.due_on = DeadlineEngine.for_school(self.child.school).transfer_due(self.child, self.left_on)[0]
+                engine = DeadlineEngine.for_school(self.child.school)
+                self.due_on = engine.transfer_due(self.child, self.left_on, self.deadline_kind)[0]
             except MissingTermDates:
                 self.due_on = None
         super().save(*args, **kwargs)
+
+    @property
+    def is_child_protection(self) -> bool:
+        return self.part == TransitionPart.CHILD_PROTECTION
+
+    @property
+    def what_is_sent(self) -> str:
+        return "child protection file" if self.is_child_protection else "records"
+
+    def documents_problem(self) -> str:
+        """Why the chosen documents cannot go yet, or "": the child protection file never rides with the rest."""
+        categories = {d.category for d in self.documents.all()}
+        if not categories:
+            return "Choose the documents for the receiving school first (edit the transition)."
+        if self.is_child_protection and categories != {DocumentCategory.CHILD_PROTECTION}:
+            return "Only child protection documents go with the child protection file: take the others out."
+        if not self.is_child_protection and DocumentCategory.CHILD_PROTECTION in categories:
+            return (
+                "Child protection documents are sent separately: take them out of this transfer and send them "
+                "as the child protection file."
+            )
+        return ""
+
+    @property
+    def deadline_kind(self) -> str:
+        return DeadlineKind.CHILD_PROTECTION if self.is_child_protection else DeadlineKind.TRANSFER
 
     def issue_link(self, user, days: int = 7) -> str:
         """A new signed token (only its hash is kept); any earlier link stops working."""
@@ -70,6 +120,22 @@ class Transition(models.Model):
 
     def link_is_live(self) -> bool:
         return bool(self.token_hash and self.link_expires_at and self.link_expires_at > timezone.now())
+
+    @property
+    def is_rejected(self) -> bool:
+        """The receiving school rejected the link now out; a new link (a later `sent_at`) reopens the transfer."""
+        return bool(
+            self.rejected_at
+            and self.receipt_confirmed_at is None
+            and (self.sent_at is None or self.rejected_at >= self.sent_at)
+        )
+
+    def reject(self, name: str, reason: str, ip: str | None) -> None:
+        self.rejected_at = timezone.now()
+        self.rejected_by = name
+        self.rejected_ip = ip
+        self.rejection_reason = reason
+        self.save(update_fields=["rejected_at", "rejected_by", "rejected_ip", "rejection_reason"])
 
 
 class TransitionDownload(models.Model):

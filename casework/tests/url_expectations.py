@@ -16,8 +16,9 @@ MODELS = [
     "casedocument",
     "transition",
     "sharedrecommendation",
-    "deadlinerule",
 ]
+RULE_KEEPERS = frozenset({"head", "admin"})  # trust-wide and local authority deadline rules
+CASTLE_DT = frozenset({"dt_castle"})
 
 
 def build_world(personas):
@@ -59,9 +60,13 @@ def build_world(personas):
             "term": school.terms.first(),
             "nonteachingday": school.non_teaching_days.create(date=pep.period_starts_on, kind="inset"),
         }
-    from casework.models import LocalAuthority
+    from casework.models import DeadlineRule, LocalAuthority
 
     world["cw_la"] = LocalAuthority.objects.first()
+    world["cw_rules"] = {
+        "trust": DeadlineRule.objects.create(kind="initial_pep", days=20, unit="school"),
+        "la": DeadlineRule.objects.create(kind="initial_pep", days=10, unit="working", local_authority=world["cw_la"]),
+    }
     return world
 
 
@@ -93,9 +98,37 @@ def _out_of_scope(model, action):
     )
 
 
+def _rule_screens(which, edit_by, inspect_by):
+    """A deadline rule's edit, delete and inspect screens: `which` picks it from the world."""
+    route = "admin/^casework/deadlinerule/{}/(?P<instance_pk>[-\\w]+)/$"
+    return [
+        Expect(
+            route.format(action),
+            lambda w, a=action: f"/admin/casework/deadlinerule/{a}/{which(w).pk}/",
+            allowed=inspect_by if action == "inspect" else edit_by,
+        )
+        for action in ("edit", "delete", "inspect")
+    ]
+
+
+# A school's rules are its DT's (the trust's keepers read them); trust and LA rules are the keepers' (DTs read them).
+DEADLINE_RULES = [
+    Expect("admin/^casework/deadlinerule/$", "/admin/casework/deadlinerule/", allowed=BOTH_DTS | RULE_KEEPERS),
+    Expect(
+        "admin/^casework/deadlinerule/create/$",
+        "/admin/casework/deadlinerule/create/",
+        allowed=BOTH_DTS | RULE_KEEPERS,
+    ),
+    *_rule_screens(lambda w: w["cw_brook"]["deadlinerule"], DT_ONLY, DT_ONLY | RULE_KEEPERS),
+    *_rule_screens(lambda w: w["cw_castle"]["deadlinerule"], CASTLE_DT, CASTLE_DT | RULE_KEEPERS),
+    *_rule_screens(lambda w: w["cw_rules"]["trust"], RULE_KEEPERS, BOTH_DTS | RULE_KEEPERS),
+    *_rule_screens(lambda w: w["cw_rules"]["la"], RULE_KEEPERS, BOTH_DTS | RULE_KEEPERS),
+]
+
 _LA = "admin/^casework/localauthority/"
 EXPECTATIONS = [
     *[e for model in MODELS for e in _admin(model)],
+    *DEADLINE_RULES,
     Expect(f"{_LA}$", "/admin/casework/localauthority/", allowed=BOTH_DTS),
     Expect(f"{_LA}create/$", "/admin/casework/localauthority/create/", allowed=BOTH_DTS),
     Expect(
@@ -163,6 +196,12 @@ EXPECTATIONS = [
         "casework/transitions/<int:pk>/",
         lambda w: f"/casework/transitions/{w['cw_brook']['transition'].pk}/",
         allowed=DT_ONLY,
+    ),
+    Expect(
+        "casework/transitions/<int:pk>/child-protection/",
+        lambda w: f"/casework/transitions/{w['cw_brook']['transition'].pk}/child-protection/",
+        allowed=frozenset(),
+        note="POST only: a GET is refused (405) for the DT and 404 for everyone else",
     ),
     Expect(
         "casework/receive/<str:token>/",
