@@ -3,20 +3,20 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from wagtail.admin.forms import WagtailAdminPageForm
 
 from trust.enums import Role
+from trust.page_forms import MaterialChangeForm
 
 from .blocks import shuffled_options
 
-PUBLISHING_ACTIONS = ("action-publish", "action-submit")
-MATERIAL_CHOICES = [
-    ("True", "Material change: a new version number, and everyone in the audience must acknowledge it again"),
-    ("False", "Minor correction: the same version number, and acknowledgements stand"),
-]
 
+class AcknowledgeablePageForm(MaterialChangeForm):
+    material_choices = [
+        ("True", "Material change: a new version number, and everyone in the audience must acknowledge it again"),
+        ("False", "Minor correction: the same version number, and acknowledgements stand"),
+    ]
+    minor_name = "minor correction"
 
-class AcknowledgeablePageForm(WagtailAdminPageForm):
     audience_roles = forms.MultipleChoiceField(
         label="Audience",
         choices=Role.choices,
@@ -24,21 +24,6 @@ class AcknowledgeablePageForm(WagtailAdminPageForm):
         help_text="The roles that must read it.",
         error_messages={"required": "Choose at least one role this is for."},
     )
-    change_is_material = forms.NullBooleanField(
-        label="Is this a material change?",
-        required=False,
-        widget=forms.RadioSelect(choices=MATERIAL_CHOICES),
-        help_text="Asked every time: not needed for the first publication.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Each publication answers afresh: never carry over the last change's answers.
-        self.initial["change_is_material"] = None
-        self.initial["change_summary"] = ""
-
-    def _is_publishing(self) -> bool:
-        return any(action in self.data for action in PUBLISHING_ACTIONS)
 
     def clean(self):
         cleaned = super().clean()
@@ -46,12 +31,6 @@ class AcknowledgeablePageForm(WagtailAdminPageForm):
             self.add_error("schools", "Choose the schools it applies to, or tick 'Applies to all schools'.")
         if cleaned.get("review_basis") == "regulations" and not cleaned.get("next_review"):
             self.add_error("next_review", "Give the date by which to re-check the regulations.")
-        already_published = bool(self.instance.pk and self.instance.live_revision_id)
-        if self._is_publishing() and already_published:
-            if cleaned.get("change_is_material") is None:
-                self.add_error("change_is_material", "Say whether this is a material change or a minor correction.")
-            if not (cleaned.get("change_summary") or "").strip():
-                self.add_error("change_summary", "Describe what changed, in a sentence or two.")
         return cleaned
 
 

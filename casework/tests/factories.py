@@ -121,3 +121,26 @@ class TransitionFactory(factory.django.DjangoModelFactory):
     receiving_dt_name = "Rita Receiver"
     receiving_dt_email = "dt@hilltop.example"
     left_on = datetime.date(2026, 11, 20)
+
+
+def case_documents_on_s3(s3_server, monkeypatch, bucket):
+    """Store case documents in a new bucket of the moto S3 server (the `s3_server` fixture) for this test."""
+    import boto3
+    from storages.backends.s3 import S3Storage
+
+    from casework.models import CaseDocument
+
+    boto3.client(
+        "s3", endpoint_url=s3_server, region_name="eu-west-2", aws_access_key_id="test", aws_secret_access_key="test"
+    ).create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    storage = S3Storage(
+        bucket_name=bucket,
+        endpoint_url=s3_server,
+        region_name="eu-west-2",
+        access_key="test",
+        secret_key="test",
+        default_acl=None,
+        file_overwrite=False,
+    )
+    monkeypatch.setattr(CaseDocument._meta.get_field("file"), "storage", storage)
+    return storage

@@ -26,7 +26,15 @@ from casework.models import (
     TransitionDownload,
 )
 
-from .factories import CaseDocumentFactory, ChildFactory, PEPFactory, TargetFactory, TransitionFactory, add_terms
+from .factories import (
+    CaseDocumentFactory,
+    ChildFactory,
+    PEPFactory,
+    TargetFactory,
+    TransitionFactory,
+    add_terms,
+    case_documents_on_s3,
+)
 
 
 @pytest.fixture
@@ -169,23 +177,7 @@ def test_files_that_storage_will_not_delete_are_reported_and_the_record_kept(per
 
 
 def test_records_go_from_s3_too(personas, s3_server, monkeypatch):
-    import boto3
-    from storages.backends.s3 import S3Storage
-
-    s3 = boto3.client(
-        "s3", endpoint_url=s3_server, region_name="eu-west-2", aws_access_key_id="test", aws_secret_access_key="test"
-    )
-    s3.create_bucket(Bucket="retention-test", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-    storage = S3Storage(
-        bucket_name="retention-test",
-        endpoint_url=s3_server,
-        region_name="eu-west-2",
-        access_key="test",
-        secret_key="test",
-        default_acl=None,
-        file_overwrite=False,
-    )
-    monkeypatch.setattr(CaseDocument._meta.get_field("file"), "storage", storage)
+    storage = case_documents_on_s3(s3_server, monkeypatch, "retention-test")
     child = _adult(personas)
     young = ChildFactory(school=personas.brook)
     documents = [CaseDocumentFactory(child=child), CaseDocumentFactory(child=child)]
@@ -195,6 +187,6 @@ def test_records_go_from_s3_too(personas, s3_server, monkeypatch):
     out, _ = _run("--delete")
 
     assert "deleted with 2 stored files" in out
-    stored = {o["Key"] for o in s3.list_objects_v2(Bucket="retention-test").get("Contents", [])}
-    assert stored == {kept.file.name}
+    _directories, stored = storage.listdir("casework")
+    assert {f"casework/{name}" for name in stored} == {kept.file.name}
     assert not Child.objects.filter(pk=child.pk).exists()

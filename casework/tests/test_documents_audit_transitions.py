@@ -15,7 +15,7 @@ from casework.audit import verify_chain
 from casework.models import CaseAuditEvent, CaseDocument, Transition
 from conftest import sign_in
 
-from .factories import CaseDocumentFactory, ChildFactory, TransitionFactory, add_terms
+from .factories import CaseDocumentFactory, ChildFactory, TransitionFactory, add_terms, case_documents_on_s3
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -77,22 +77,7 @@ def test_when_storage_fails_the_person_is_told_and_nothing_is_left_behind(client
 
 
 def test_documents_go_to_s3_when_configured(personas, child, s3_server, monkeypatch):
-    import boto3
-    from storages.backends.s3 import S3Storage
-
-    boto3.client(
-        "s3", endpoint_url=s3_server, region_name="eu-west-2", aws_access_key_id="test", aws_secret_access_key="test"
-    ).create_bucket(Bucket="casework-test", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-    storage = S3Storage(
-        bucket_name="casework-test",
-        endpoint_url=s3_server,
-        region_name="eu-west-2",
-        access_key="test",
-        secret_key="test",
-        default_acl=None,
-        file_overwrite=False,
-    )
-    monkeypatch.setattr(CaseDocument._meta.get_field("file"), "storage", storage)
+    storage = case_documents_on_s3(s3_server, monkeypatch, "casework-test")
     document = CaseDocumentFactory(child=child)
     assert storage.exists(document.file.name)
     with document.file.open("rb") as handle:

@@ -10,7 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from casework.models import CaseAuditEvent, CaseDocument, PEPStatusChange, TargetProgress
 from conftest import sign_in
 
-from .factories import CaseDocumentFactory, ChildFactory, PEPFactory, TargetFactory, TransitionFactory, add_terms
+from .factories import (
+    CaseDocumentFactory,
+    ChildFactory,
+    PEPFactory,
+    TargetFactory,
+    TransitionFactory,
+    add_terms,
+    case_documents_on_s3,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -141,22 +149,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_targets(
 
 
 def test_documents_stored_on_s3_are_exported_through_the_storage_api(client, personas, child, s3_server, monkeypatch):
-    import boto3
-    from storages.backends.s3 import S3Storage
-
-    boto3.client(
-        "s3", endpoint_url=s3_server, region_name="eu-west-2", aws_access_key_id="test", aws_secret_access_key="test"
-    ).create_bucket(Bucket="casework-sar-test", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-    storage = S3Storage(
-        bucket_name="casework-sar-test",
-        endpoint_url=s3_server,
-        region_name="eu-west-2",
-        access_key="test",
-        secret_key="test",
-        default_acl=None,
-        file_overwrite=False,
-    )
-    monkeypatch.setattr(CaseDocument._meta.get_field("file"), "storage", storage)
+    case_documents_on_s3(s3_server, monkeypatch, "casework-sar-test")
     document = CaseDocumentFactory(child=child)
     sign_in(client, personas.admin)
     archive = _archive(client.get(_url(child)))
