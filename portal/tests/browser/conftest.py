@@ -68,17 +68,32 @@ def page(chromium, live_server):
     context.close()
 
 
-def assert_accessible(page):
-    """axe-core finds no serious or critical violation on the page as it stands."""
+def serious_violations(page):
+    """axe-core's serious and critical violations on the page as it stands, every node of each."""
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}: run `npm ci` (make test does)")
     # Evaluated through the DevTools protocol, so the site's strict CSP stays in force.
     page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [
+                {"target": n["target"], "html": n["html"][:300], "why": n.get("failureSummary", "")}
+                for n in v["nodes"]
+            ],
+        }
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
+    ]
+
+
+def assert_accessible(page):
+    """axe-core finds no serious or critical violation on the page as it stands."""
+    serious = [
+        {**v, "nodes": [n["target"] for n in v["nodes"]][:3]} for v in serious_violations(page)
     ]
     assert not serious, f"{page.url}: " + json.dumps(serious, indent=1)
 

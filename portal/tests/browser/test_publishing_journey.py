@@ -25,6 +25,12 @@ def test_head_publishes_a_material_change_and_staff_see_what_changed(page, chrom
     paragraph.click()
     page.keyboard.press("Control+End")
     page.keyboard.type(" " + ADDED)
+    # Draftail copies its content into the form's hidden input after typing: wait for it on a busy machine.
+    page.wait_for_function(
+        "text => [...document.querySelectorAll('#panel-child-content-body-content input[type=hidden]')]"
+        ".some(input => input.value.includes(text))",
+        arg=ADDED,
+    )
     page.get_by_label("Material change: a new version number").check()
     page.locator("#id_change_summary").fill(CHANGE_SUMMARY)
     page.get_by_role("button", name="More actions").click()
