@@ -53,8 +53,12 @@ def _lock_the_chain() -> None:
         CaseAuditEvent.objects.filter(pk=-1).update(detail="")
 
 
-def record(request, action: str, obj=None, *, child=None, user=None, detail: str = "") -> CaseAuditEvent | None:
-    """Append one event. `obj` is the record acted on (its type and id are logged, never its name)."""
+def record(
+    request, action: str, obj=None, *, child=None, user=None, detail: str = "", actor: str = "anonymous"
+) -> CaseAuditEvent | None:
+    """Append one event. `obj` is the record acted on (its type and id are logged, never its name).
+
+    `actor` names who acted when no one is signed in (a scheduled command, a receiving school's link)."""
     user = user if user is not None else getattr(request, "user", None)
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     child = child or _child_of(obj)
@@ -70,7 +74,7 @@ def record(request, action: str, obj=None, *, child=None, user=None, detail: str
         event = CaseAuditEvent(
             occurred_at=timezone.now(),
             user_id=user_id,
-            user_label=(getattr(user, "email", "") or "")[:254] if user_id else "anonymous",
+            user_label=(getattr(user, "email", "") or "")[:254] if user_id else actor[:254],
             action=action,
             object_type=object_type,
             object_id=object_id,

@@ -17,6 +17,8 @@ from . import audit
 from .enums import AuditAction
 from .models import PEP, Activity, CaseDocument, Child, LinkedPlan, Review, Transition
 
+RETENTION_ACTOR = "system: manage.py apply_retention"
+
 
 @dataclass
 class Outcome:
@@ -92,6 +94,7 @@ def apply(child, *, delete: bool) -> Outcome:
             None,
             AuditAction.DELETE,
             child,
+            actor=RETENTION_ACTOR,
             detail=f"retention: {len(documents) - len(outcome.failed)} of {len(documents)} stored file(s) deleted; "
             "record kept (storage errors)",
         )
@@ -105,6 +108,7 @@ def apply(child, *, delete: bool) -> Outcome:
                 None,
                 AuditAction.DELETE,
                 child,
+                actor=RETENTION_ACTOR,
                 detail=f"retention: record deleted with {len(documents)} stored file(s) "
                 f"(kept until {outcome.kept_until:%Y-%m-%d})",
             )

@@ -127,6 +127,7 @@ def test_each_deleted_record_leaves_an_audit_entry_by_id_only(personas, media):
         personas.brook.pk,
     )
     assert event.detail == "retention: record deleted with 1 stored file(s) (kept until 2020-01-01)"
+    assert event.user_label == "system: manage.py apply_retention"
     assert "Elder" not in f"{event.detail} {event.user_label} {event}"
     assert verify_chain() is None
 
