@@ -12,6 +12,15 @@ class HomePage(Page):
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
+    def route(self, request, path_components):
+        from .routing import deepest_page
+
+        found = deepest_page(self, path_components) if path_components else None
+        if found is None:
+            return super().route(request, path_components)
+        page, remaining = found
+        return page.route(request, remaining)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         panels = [fn(request) for fn in hooks.get_hooks("portal_dashboard_panels")]
