@@ -44,9 +44,14 @@ def _key(kind: str, school_ids, names_for) -> str:
     return f"briefing:{kind}:{current_generation()}:{timezone.localdate():%Y%m%d}:{digest}"
 
 
+def report_key(school_ids=None, *, names_for=frozenset()) -> str:
+    """The cache key of that report as things stand: templates cache what they render from it under it."""
+    return _key("report", school_ids, names_for)
+
+
 def report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
     """`briefing.build_report`, from the cache when nothing it counts has changed since it was built."""
-    key = _key("report", school_ids, names_for)
+    key = report_key(school_ids, names_for=names_for)
     found = cache.get(key)
     if found is None:
         found = build_report(school_ids, names_for=names_for)

@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 from wagtail.log_actions import log
 
@@ -32,9 +33,7 @@ def _school(request, slug):
 
 
 def _overview_report(request):
-    school_ids = _scope(request)
-    ids = list(School.objects.values_list("pk", flat=True)) if school_ids is None else school_ids
-    return briefing_cache.report(school_ids), ids
+    return briefing_cache.report(_scope(request))
 
 
 def _with_casework(report, school_ids):
@@ -53,8 +52,17 @@ def _exporter(fmt):
 
 @require_GET
 def overview(request):
-    report, ids = _overview_report(request)
-    return TemplateResponse(request, "training/briefing/overview.html", {"report": _with_casework(report, ids)})
+    school_ids = _scope(request)
+    ids = list(School.objects.values_list("pk", flat=True)) if school_ids is None else school_ids
+    casework = casework_oversight(ids)
+    context = {
+        # The template keeps the tables it renders from the report under the report's own cache key:
+        # while nothing they count has changed, the report is neither built nor read.
+        "report": SimpleLazyObject(lambda: briefing_cache.report(school_ids)),
+        "report_key": briefing_cache.report_key(school_ids),
+        "casework_totals": total(casework) if casework else None,
+    }
+    return TemplateResponse(request, "training/briefing/overview.html", context)
 
 
 @require_GET
@@ -79,7 +87,7 @@ def _current_year():
 @require_GET
 def overview_export(request, fmt):
     exporter = _exporter(fmt)
-    report, _ids = _overview_report(request)
+    report = _overview_report(request)
     log(instance=request.user, action="training.briefing_export", user=request.user, data={"format": fmt})
     return exporter(report, f"briefing-{timezone.localdate():%Y-%m-%d}")
 

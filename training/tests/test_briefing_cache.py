@@ -93,3 +93,22 @@ def test_staff_who_leave_in_an_import_leave_the_figures_at_once(client, personas
     import_staff(personas.brook, "email,first_name,last_name,roles,job_title\nbo.birch@symphony.example,Bo,Birch,staff,TA\n")
     assert brook_staff(client) == (0, 1)
     assert client.get("/briefing/brook/").context["entry"].outstanding_people[0].email == "bo.birch@symphony.example"
+
+
+def _school_table(response):
+    html = response.content.decode()
+    start = html.index("<caption>By school and role</caption>")
+    return html[start : html.index("</table>", start)]
+
+
+def test_the_overview_is_rendered_once_until_something_changes(client, personas, policy):
+    sign_in(client, personas.head)
+    first = client.get("/briefing/")
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get("/briefing/")
+    assert _school_table(again) == _school_table(first)
+    # Neither built nor read: no flag table, no requirements (the pages) queried.
+    assert not any("briefing_flags" in q["sql"] or "wagtailcore_page" in q["sql"] for q in captured.captured_queries)
+    acknowledge(personas.dt, policy)
+    changed = client.get("/briefing/")
+    assert _school_table(changed) != _school_table(first)
