@@ -161,8 +161,16 @@ class DeadlineEngine:
             if review.held_on < self.today:
                 continue
             found.append(self._review_deadline(child, review))
-        for transition in child.transitions.all():
+        transitions = list(child.transitions.all())
+        for transition in transitions:
             found.append(self._transfer_deadline(child, transition))
+        leaving = [t for t in transitions if not t.is_child_protection]
+        if (
+            leaving
+            and getattr(child, "has_child_protection_documents", False)
+            and not any(t.is_child_protection for t in transitions)
+        ):
+            found.append(self._unsent_child_protection_deadline(child, leaving[0]))
         overdue_targets = [t for pep in peps for t in pep.targets.all() if t.is_past_date(self.today)]
         if overdue_targets:
             rule = Rule(0, DayUnit.CALENDAR)
@@ -247,6 +255,22 @@ class DeadlineEngine:
             if late:
                 late_what = "Child protection file" if transition.is_child_protection else "Transfer"
                 deadline.flags.append(f"{late_what} late by {late} school day{'s' if late > 1 else ''}")
+        return deadline
+
+    def _unsent_child_protection_deadline(self, child, leaving) -> Deadline:
+        """The child is leaving with child protection documents, and no separate transfer is started for them."""
+        kind = DeadlineKind.CHILD_PROTECTION
+        rule = self.rule(kind, child.school_id, child.responsible_authority_id)
+        deadline = Deadline(kind, f"Child protection file to {leaving.receiving_school}", rule)
+        self._guard(deadline, lambda: self.transfer_due(child, leaving.left_on, kind)[0])
+        deadline.flags.append("Child protection file not started: send it separately from the other records")
+        if deadline.due_on and not deadline.error and deadline.due_on < self.today:
+            try:
+                late = self.calendar(child.school_id).days_between(deadline.due_on, self.today, DayUnit.SCHOOL)
+            except MissingTermDates:
+                late = (self.today - deadline.due_on).days
+            if late:
+                deadline.flags.append(f"Child protection file late by {late} school day{'s' if late > 1 else ''}")
         return deadline
 
     def transfer_lateness(self, child, transition, due_on=None) -> int:

@@ -21,7 +21,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -75,8 +75,10 @@ def casework_view(view):
 
 def children_with_casework(user):
     targets = Prefetch("targets", queryset=Target.objects.order_by("by_when"))
+    child_protection = CaseDocument.objects.filter(child=OuterRef("pk"), category=DocumentCategory.CHILD_PROTECTION)
     return (
         Child.objects.for_user(user)
+        .annotate(has_child_protection_documents=Exists(child_protection))
         .select_related("school")
         .prefetch_related(
             Prefetch("peps", queryset=PEP.objects.order_by("-period_starts_on").prefetch_related(targets)),

@@ -170,3 +170,24 @@ def test_the_admin_refuses_child_protection_documents_in_the_main_transfer(clien
     assert not Transition.objects.exists()
     assert client.post("/admin/casework/transition/create/", {**form, "documents": [pupil_file.pk]}).status_code == 302
     assert list(Transition.objects.get().documents.all()) == [pupil_file]
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_a_leaver_with_child_protection_documents_is_flagged_until_the_file_is_started(client, personas, child):
+    CaseDocumentFactory(child=child, title="Safeguarding record", category=DocumentCategory.CHILD_PROTECTION)
+    main = TransitionFactory(child=child, left_on=datetime.date(2026, 11, 18))
+    sign_in(client, personas.dt)
+    page = client.get("/casework/").content.decode()
+    assert "Child protection file not started: send it separately from the other records" in page
+    assert "Child protection file late by 3 school days" in page  # due 25 Nov: 26, 27 and 30 Nov
+    client.post(f"/casework/transitions/{main.pk}/child-protection/")
+    assert Transition.objects.filter(travels_with=main, part=TransitionPart.CHILD_PROTECTION).exists()
+    assert "Child protection file not started" not in client.get("/casework/").content.decode()
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_a_leaver_without_child_protection_documents_has_no_such_flag(client, personas, child):
+    CaseDocumentFactory(child=child, title="Pupil file")
+    TransitionFactory(child=child, left_on=datetime.date(2026, 11, 18))
+    sign_in(client, personas.dt)
+    assert "Child protection file" not in client.get("/casework/").content.decode()
