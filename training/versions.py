@@ -7,56 +7,19 @@ Minor change: the same number, and completions stand. The first publication is v
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import Max, Subquery, Value
 from django.db.models.functions import Coalesce
-from wagtail.log_actions import log
-from wagtail.models import Page
+
+from trust import page_versions
 
 from .models import TrainingCompletion, TrainingVersion
 
-FIRST_VERSION_SUMMARY = "First version."
 
-
-@transaction.atomic
 def record_publication(page, revision, user=None) -> TrainingVersion | None:
-    """Record the publication of `revision` of `page` (once per revision; a later call fills in who)."""
-    if not Page.objects.filter(pk=page.pk, live_revision_id=revision.pk).exists():
-        return None  # scheduled for later: recorded when it goes live
-    user = user if getattr(user, "pk", None) else None
-    existing = TrainingVersion.objects.filter(revision=revision).first()
-    if existing:
-        if existing.published_by_id is None and user:
-            existing.published_by = user
-            existing.save(update_fields=["published_by"])
-        return existing
-    # Lock the page row so two publications at once cannot take the same number.
-    Page.objects.select_for_update().filter(pk=page.pk).first()
-    previous = TrainingVersion.objects.filter(page_id=page.pk).order_by("-published_at", "-pk").first()
-    content = revision.content or {}
-    summary = (content.get("change_summary") or "").strip()
-    if previous is None:
-        number, material, summary = 1, True, summary or FIRST_VERSION_SUMMARY
-    else:
-        # An unanswered question is treated as material: asking everyone again is the safe side.
-        material = content.get("change_is_material") is not False
-        number = previous.number + 1 if material else previous.number
-    version = TrainingVersion.objects.create(
-        page_id=page.pk,
-        revision=revision,
-        number=number,
-        is_material=material,
-        change_summary=summary,
-        published_by=user,
+    """Record the publication of `revision` of `page` (trust.page_versions numbers it)."""
+    return page_versions.record_publication(
+        TrainingVersion, page, revision, user, log_action="training.version_recorded"
     )
-    log(
-        instance=page,
-        action="training.version_recorded",
-        user=user,
-        revision=revision,
-        data={"version": number, "material": material, "summary": summary},
-    )
-    return version
 
 
 def current_number_expression(page_id):
@@ -84,13 +47,8 @@ def current_numbers(page_ids) -> dict[int, int]:
 
 
 def current_version_starts(page_ids) -> dict[int, TrainingVersion]:
-    """For each module, the publication that started its current version number (one query): everyone in
-    the audience has been asked to complete the current version since then."""
-    starts: dict[int, TrainingVersion] = {}
-    for version in TrainingVersion.objects.filter(page_id__in=list(page_ids)).order_by("page_id", "published_at", "pk"):
-        if version.is_material or version.page_id not in starts:
-            starts[version.page_id] = version
-    return starts
+    """For each module, the publication that started its current version number (one query)."""
+    return page_versions.version_starts(TrainingVersion, page_ids)
 
 
 @dataclass
