@@ -49,9 +49,10 @@ def report_key(school_ids=None, *, names_for=frozenset()) -> str:
     return _key("report", school_ids, names_for)
 
 
-def report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
-    """`briefing.build_report`, from the cache when nothing it counts has changed since it was built."""
-    key = report_key(school_ids, names_for=names_for)
+def report(school_ids=None, *, names_for=frozenset(), key=None) -> BriefingReport:
+    """`briefing.build_report`, from the cache when nothing it counts has changed since it was built
+    (`key`: its `report_key`, when the caller has already read it)."""
+    key = key or report_key(school_ids, names_for=names_for)
     found = cache.get(key)
     if found is None:
         found = build_report(school_ids, names_for=names_for)

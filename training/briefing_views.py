@@ -55,11 +55,12 @@ def overview(request):
     school_ids = _scope(request)
     ids = list(School.objects.values_list("pk", flat=True)) if school_ids is None else school_ids
     casework = casework_oversight(ids)
+    key = briefing_cache.report_key(school_ids)
     context = {
         # The template keeps the tables it renders from the report under the report's own cache key:
         # while nothing they count has changed, the report is neither built nor read.
-        "report": SimpleLazyObject(lambda: briefing_cache.report(school_ids)),
-        "report_key": briefing_cache.report_key(school_ids),
+        "report": SimpleLazyObject(lambda: briefing_cache.report(school_ids, key=key)),
+        "report_key": key,
         "casework_totals": total(casework) if casework else None,
     }
     return TemplateResponse(request, "training/briefing/overview.html", context)
