@@ -1,7 +1,7 @@
 """Fixtures shared by every app's tests: the personas, signing in, an S3-compatible server."""
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -36,6 +36,16 @@ class Personas:
     head: object  # executive head
     admin: object  # trust administrator
     nobody: object  # signed in, no role
+    make_delegate: object = field(default=None, repr=False)
+    _delegate: object = field(default=None, repr=False)
+
+    @property
+    def delegate(self):
+        """A staff member of brook with MFA (casework's build_world gives them a delegation). Made on first
+        use, so tests that count brook's staff see the same people as before."""
+        if self._delegate is None:
+            self._delegate = self.make_delegate()
+        return self._delegate
 
     def all(self):
         return {
@@ -94,6 +104,7 @@ def personas(db):
         head=person("head@symphony.example", (Role.EXECUTIVE_HEAD, None), mfa=True),
         admin=person("admin@symphony.example", (Role.TRUST_ADMIN, None), mfa=True),
         nobody=person("nobody@symphony.example"),
+        make_delegate=lambda: person("mentor@symphony.example", (Role.STAFF, brook), mfa=True),
     )
 
 

@@ -8,6 +8,7 @@ from trust.access import own_school_ids
 from .models import Child, Target
 from .permissions import (
     can_change_deadline_rule,
+    can_manage_delegation,
     can_see_deadline_rule,
     is_designated_teacher,
     keeps_trust_rules,
@@ -47,6 +48,16 @@ class CaseworkPermissionHelper(PermissionHelper):
         return self.in_scope(user, obj) and super().user_can_delete_obj(user, obj)
 
     def user_can_copy_obj(self, user, obj):
+        return False
+
+
+class DelegationPermissionHelper(CaseworkPermissionHelper):
+    """The child's school's designated teacher grants and withdraws; a delegation is never deleted (history)."""
+
+    def in_scope(self, user, obj):
+        return can_manage_delegation(user, obj)
+
+    def user_can_delete_obj(self, user, obj):
         return False
 
 

@@ -16,13 +16,14 @@ from trust.models import NonTeachingDay, School, Term
 from trust.school_days import DayUnit, MissingTermDates, SchoolCalendar
 
 from .deadlines import season_of
-from .enums import Cohort, PEPStatus, SENStatus
+from .enums import Cohort, DelegatedSection, PEPStatus, SENStatus
 from .models import (
     PEP,
     Activity,
     CaseDocument,
     Child,
     DeadlineRule,
+    Delegation,
     LinkedPlan,
     LocalAuthority,
     Review,
@@ -350,7 +351,50 @@ def load():
                 if dt:
                     transition.issue_link(dt)  # sent; the receiving school has not confirmed yet
             _document(child, "Care plan (from the local authority)")
+    _mentor_delegation(today)
     return {}
+
+
+MENTOR = "mentor.brook@symphony.example"
+
+
+def _mentor_delegation(today):
+    """brook's learning mentor enters Ty's targets and activities for six months; his PEP is in progress."""
+    User = get_user_model()
+    mentor = User.objects.filter(username=MENTOR).first()
+    dt = User.objects.filter(username="dt.brook@symphony.example").first()
+    child = Child.objects.filter(school__slug="brook", legal_first_name="Tyler", legal_last_name="Hughes").first()
+    if not (mentor and dt and child):
+        return
+    _acknowledge_children_in_care_policy(mentor)
+    term = SchoolCalendar.for_school(child.school).current_or_next_term(today)
+    if term is not None:
+        _pep(child, term, PEPStatus.IN_PROGRESS, childs_views="Wants to join the football team.")
+    if not Delegation.objects.filter(child=child, delegate=mentor).exists():
+        Delegation.objects.create(
+            child=child,
+            delegate=mentor,
+            sections=[DelegatedSection.TARGETS, DelegatedSection.ACTIVITIES],
+            ends_on=today + datetime.timedelta(days=182),
+            granted_by=dt,
+        )
+
+
+def _acknowledge_children_in_care_policy(user):
+    """As dt.brook has: the casework gate applies to delegates too (the policy app is imported lazily)."""
+    try:
+        from policy.acknowledgements import create_receipt, existing_receipt
+        from policy.demo import POLICY_SLUG, RIGHT_ANSWERS
+        from policy.models import PolicyPage
+        from policy.versions import current_version
+    except ImportError:
+        return
+    page = PolicyPage.objects.filter(slug=POLICY_SLUG).first()
+    version = current_version(page) if page else None
+    if version is None or existing_receipt(user, page, version.number):
+        return
+    answers = [{"question": q["question"], "answer": q["correct_answer"], "correct": True} for q in RIGHT_ANSWERS]
+    create_receipt(user, page, version, version.revision_id, answers=answers)
 
 
 def pep_meeting(term):

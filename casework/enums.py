@@ -88,3 +88,12 @@ class AuditAction(models.TextChoices):
     TRANSFER = "transfer", "Transferred"
     RECEIPT = "receipt", "Receipt confirmed"
     REJECT = "reject", "Rejected"
+
+
+class DelegatedSection(models.TextChoices):
+    """The parts of a child's PEP a designated teacher may let another member of staff enter."""
+
+    VIEWS = "views", "The child's and the carer's views"
+    ATTAINMENT = "attainment", "Attainment and attendance"
+    TARGETS = "targets", "SMART targets and their progress notes"
+    ACTIVITIES = "activities", "Out-of-hours learning"

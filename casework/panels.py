@@ -47,3 +47,21 @@ def designated_teacher_panel(request):
         context={"children": len(rows), "flagged": sum(1 for r in rows if r["flags"])},
         order=20,
     )
+
+
+def delegate_panel(request):
+    """A link for staff a designated teacher has delegated entry to (one query: do they have any?)."""
+    from .models import Delegation
+
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    count = Delegation.objects.of_delegate(user).count()
+    if not count:
+        return None
+    return DashboardPanel(
+        title="Casework you help with",
+        template_name="casework/panels/delegate.html",
+        context={"count": count},
+        order=25,
+    )

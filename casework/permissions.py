@@ -6,6 +6,7 @@ protection officer, may read the access log of a child (ids and times, no conten
 """
 
 from django.db.models import Q
+from django.utils import timezone
 
 from trust.access import has_role, is_trust_wide, own_school_ids
 from trust.enums import Role
@@ -64,3 +65,74 @@ def deadline_rule_queryset(user):
     if not ids:
         return rules.none()
     return rules.filter(Q(school_id__in=ids) | Q(school__isnull=True))
+
+
+# Delegated entry: the DT lets a named member of staff enter chosen sections of one child's PEP.
+# `delegation_is_active` is the rule; `Delegation.objects.active()` is its queryset twin.
+
+
+def delegation_is_active(delegation, today=None) -> bool:
+    """Not withdrawn, not past its end, the child still on roll, the delegate still on the school's staff."""
+    from trust.models import Membership
+
+    today = today or timezone.localdate()
+    child, delegate = delegation.child, delegation.delegate
+    return (
+        delegation.withdrawn_at is None
+        and today <= delegation.ends_on
+        and (child.left_on is None or child.left_on > today)
+        and delegate.is_active
+        and Membership.objects.current().filter(user=delegate, school_id=child.school_id, role=Role.STAFF).exists()
+    )
+
+
+def may_enter(user, delegation, section: str) -> bool:
+    """The delegate may enter this section of this child's PEP now."""
+    return (
+        delegation is not None
+        and delegation.delegate_id == getattr(user, "pk", None)
+        and delegation.allows(section)
+        and delegation_is_active(delegation)
+    )
+
+
+def can_manage_delegation(user, delegation) -> bool:
+    """Only the child's school's designated teacher grants or withdraws."""
+    return delegation.child_id is not None and delegation.child.school_id in own_school_ids(user)
+
+
+def delegation_problems(delegation, today=None) -> dict[str, str]:
+    """What is wrong with granting (or changing) a delegation, as plain messages by field."""
+    from trust.models import Membership
+
+    from .enums import DelegatedSection
+    from .models.delegation import latest_end
+
+    today = today or timezone.localdate()
+    errors = {}
+    sections = delegation.sections or []
+    if not sections:
+        errors["sections"] = "Choose at least one section the delegate may enter."
+    elif any(s not in DelegatedSection.values for s in sections):
+        errors["sections"] = "Choose only from the sections listed."
+    stored_end = None
+    if delegation.pk:
+        stored_end = type(delegation).objects.filter(pk=delegation.pk).values_list("ends_on", flat=True).first()
+    if delegation.ends_on and delegation.ends_on != stored_end:
+        if delegation.ends_on < today:
+            errors["ends_on"] = "The end date cannot be in the past."
+        elif delegation.ends_on > latest_end(today):
+            errors["ends_on"] = (
+                f"A delegation can last a year at most: choose a date no later than {latest_end(today):%-d %B %Y}."
+            )
+    if delegation.child_id and delegation.delegate_id and not delegation.pk:  # both are fixed once granted
+        if delegation.delegate_id == delegation.granted_by_id:
+            errors["delegate"] = "You cannot delegate to yourself: choose another member of staff."
+        elif not (
+            delegation.delegate.is_active
+            and Membership.objects.current()
+            .filter(user_id=delegation.delegate_id, school_id=delegation.child.school_id, role=Role.STAFF)
+            .exists()
+        ):
+            errors["delegate"] = "Choose someone who works at the child's school now."
+    return errors

@@ -15,7 +15,7 @@ from django.db.models import ProtectedError, Q
 
 from . import audit
 from .enums import AuditAction
-from .models import PEP, Activity, CaseDocument, Child, LinkedPlan, Review, Transition
+from .models import PEP, Activity, CaseDocument, Child, Delegation, LinkedPlan, Review, Transition
 
 RETENTION_ACTOR = "system: manage.py apply_retention"
 
@@ -73,6 +73,7 @@ def _delete_rows(child, documents) -> None:
     LinkedPlan.objects.filter(child=child).delete()
     Review.objects.filter(child=child).delete()
     CaseDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()
+    Delegation.objects.filter(child=child).delete()  # withdrawn or not: they go with the record
     child.delete()  # with cohort and identity history
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import transfer_views, views
+from . import delegate_views, transfer_views, views
 
 app_name = "casework"
 
@@ -26,4 +26,6 @@ urlpatterns = [
         name="start_child_protection_transfer",
     ),
     path("receive/<str:token>/", views.receive, name="receive"),
+    path("delegated/", delegate_views.delegated_list, name="delegated"),
+    path("delegated/<int:pk>/", delegate_views.delegated_child, name="delegated_child"),
 ]

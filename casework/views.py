@@ -134,8 +134,43 @@ def child_detail(request, pk):
             "documents": CaseDocument.objects.filter(child=child),
             "statuses": PEPStatus,
             "can_export": can_export_subject_access(request.user, child),
+            **delegated_entry_context(child),
         },
     )
+
+
+def delegated_entry_context(child):
+    """The child's delegations (who, which sections, until when, withdrawn) and what delegates entered."""
+    from .models import Activity, Delegation, TargetProgress
+
+    delegations = list(
+        Delegation.objects.filter(child=child).select_related("delegate", "withdrawn_by").with_in_force()
+    )
+    delegate_ids = {d.delegate_id for d in delegations}
+    entries = []
+
+    def add(person, what, when=None):
+        who = person if isinstance(person, str) else (person.get_full_name() or person.email)
+        entries.append({"who": who, "what": what, "when": when})
+
+    if delegate_ids:
+        for target in Target.objects.filter(pep__child=child, entered_by__isnull=False).select_related("entered_by"):
+            add(target.entered_by, f"SMART target: {target.area}")
+        notes = TargetProgress.objects.filter(target__pep__child=child, noted_by_id__in=delegate_ids)
+        for note in notes.select_related("noted_by", "target"):
+            add(note.noted_by, f"Progress note on the {note.target.area} target", note.noted_on)
+        for activity in Activity.objects.filter(child=child, entered_by__isnull=False).select_related("entered_by"):
+            add(activity.entered_by, f"Out-of-hours activity: {activity.activity}", activity.starts_on)
+        changes = CaseAuditEvent.objects.filter(
+            child_id=child.pk, user_id__in=delegate_ids, action=AuditAction.CHANGE, detail__startswith="delegated entry"
+        ).order_by("-occurred_at")[:50]
+        for event in changes:
+            add(
+                event.user_label,
+                f"PEP section changed: {event.detail.removeprefix('delegated entry: ')}",
+                event.occurred_at,
+            )
+    return {"delegations": delegations, "delegate_entries": entries}
 
 
 def access_log_index(request):

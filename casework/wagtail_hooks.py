@@ -14,6 +14,7 @@ from .admin_permissions import (
     CaseworkButtonHelper,
     CaseworkPermissionHelper,
     DeadlineRulePermissionHelper,
+    DelegationPermissionHelper,
     SharedDataPermissionHelper,
 )
 from .admin_views import (
@@ -24,6 +25,7 @@ from .admin_views import (
     CaseworkInspectView,
 )
 from .child_forms import ChildForm
+from .delegation_forms import DelegationForm
 from .forms import CaseDocumentForm, ScopedAdminForm, SharedRecommendationForm, TransitionForm
 from .models import (
     PEP,
@@ -31,6 +33,7 @@ from .models import (
     CaseDocument,
     Child,
     DeadlineRule,
+    Delegation,
     LinkedPlan,
     LocalAuthority,
     Review,
@@ -407,6 +410,51 @@ class SharedRecommendationAdmin(CaseworkAdmin):
     )
 
 
+class DelegationAdmin(CaseworkAdmin):
+    """Delegated entry: the DT lets a member of staff enter chosen sections of one child's PEP, until a date."""
+
+    model = Delegation
+    menu_label = "Delegations"
+    menu_icon = "group"
+    permission_helper_class = DelegationPermissionHelper
+    list_display = ("child", "delegate", "sections_list", "ends_on", "state")
+    inspect_view_fields = (
+        "child",
+        "delegate",
+        "sections",
+        "ends_on",
+        "granted_by",
+        "granted_at",
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawal_reason",
+    )
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("child"), FieldPanel("delegate")]),
+            FieldPanel("sections"),
+            FieldPanel("ends_on"),
+            FieldPanel("withdrawal_reason", heading="Withdraw the delegation"),
+        ],
+        base_form_class=DelegationForm,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("child", "delegate").with_in_force()
+
+    def sections_list(self, obj):
+        return obj.get_sections_display()
+
+    sections_list.short_description = "Sections"
+
+    def state(self, obj):
+        if obj.withdrawn_at:
+            return f"Withdrawn {obj.withdrawn_at:%-d %b %Y}"
+        return "Active" if obj.in_force else "Not in force"
+
+    state.short_description = "Status"
+
+
 @modeladmin_register
 class CaseworkGroup(ModelAdminGroup):
     menu_label = "Casework"
@@ -422,6 +470,7 @@ class CaseworkGroup(ModelAdminGroup):
         CaseDocumentAdmin,
         TransitionAdmin,
         SharedRecommendationAdmin,
+        DelegationAdmin,
         DeadlineRuleAdmin,
         LocalAuthorityAdmin,
     )
@@ -441,6 +490,13 @@ def register_casework_home_menu_item():
 def shared_recommendations_panel(request):
     """Staff see the recommendations shared with them and the child's preferred name only."""
     from .panels import shared_recommendations_panel as build
+
+    return build(request)
+
+
+@hooks.register("portal_dashboard_panels")
+def delegate_panel(request):
+    from .panels import delegate_panel as build
 
     return build(request)
 

@@ -6,8 +6,9 @@ list and a detail page can never disagree. Default deny: no membership, no acces
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import Exists, Q
 
 from .enums import MFA_ROLES, TRUST_WIDE_ROLES, Role
 from .models import Membership, School
@@ -88,12 +89,21 @@ def needs_mfa(user) -> bool:
 
 
 def _may_open_admin(user) -> bool:
-    """`user.has_perm("wagtailadmin.access_admin")` in one query: this runs on every request of a person
-    who is not yet MFA-verified, and has_perm would load all their permissions in two."""
+    """May open the Wagtail admin, or holds an active casework delegation (delegated entry reaches a
+    child's PEP), in ONE query: this runs on every request of a person who is not yet MFA-verified, and
+    has_perm would load all their permissions in two."""
+    from casework.models import Delegation  # lazily: trust never imports casework at module level
+
+    if not user.is_active:
+        return False
+    delegated = Delegation.objects.of_delegate(user)
     if hasattr(user, "_perm_cache"):
-        return user.has_perm("wagtailadmin.access_admin")
-    admin_access = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
-    return user.is_active and admin_access.filter(Q(user=user) | Q(group__user=user)).exists()
+        return user.has_perm("wagtailadmin.access_admin") or delegated.exists()
+    admin_access = Permission.objects.filter(
+        Q(user=user) | Q(group__user=user), content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    either = Q(Exists(admin_access)) | Q(Exists(delegated))
+    return get_user_model().objects.filter(either, pk=user.pk).exists()
 
 
 def primary_school(user) -> School | None:

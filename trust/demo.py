@@ -68,4 +68,9 @@ def load() -> dict:
         for n in range(1, STAFF_PER_SCHOOL + 1):
             staff = _person(f"staff{n}.{slug}@symphony.example", FIRST_NAMES[n - 1], LAST_NAMES[slug])
             _grant(staff, Role.STAFF, school)
+    # A learning mentor at brook: the DT delegates entry of a child's targets to them (casework/demo.py),
+    # so, like a DT, they sign in with a second factor.
+    mentor = _person("mentor.brook@symphony.example", "Morgan", "Brookes (Learning mentor)")
+    _grant(mentor, Role.STAFF, schools["brook"])
+    _enrol_mfa(mentor)
     return {"schools": schools, "head": head, "admin": admin}

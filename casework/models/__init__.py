@@ -2,6 +2,7 @@
 
 from .audit import CaseAuditEvent
 from .children import Child, CohortChange, LocalAuthority
+from .delegation import Delegation
 from .documents import CaseDocument
 from .identity import IdentityChange
 from .peps import PEP, PEPStatusChange, Target, TargetProgress
@@ -18,6 +19,7 @@ __all__ = [
     "Child",
     "CohortChange",
     "DeadlineRule",
+    "Delegation",
     "IdentityChange",
     "LinkedPlan",
     "LocalAuthority",

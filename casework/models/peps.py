@@ -170,6 +170,15 @@ class Target(ClusterableModel):
     who = models.CharField("who will make it happen", max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=TargetStatus.choices, default=TargetStatus.NOT_STARTED)
     ppplus_allocated = models.DecimalField("PP+ allocated (£)", max_digits=8, decimal_places=2, default=Decimal(0))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Set when a delegate entered the target (delegated entry).",
+    )
 
     objects = TargetQuerySet.as_manager()
 

@@ -88,6 +88,15 @@ class Activity(models.Model):
     target = models.ForeignKey(
         "casework.Target", null=True, blank=True, on_delete=models.SET_NULL, related_name="activities"
     )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="Set when a delegate entered the activity (delegated entry).",
+    )
 
     objects = ScopedQuerySet.as_manager()
 

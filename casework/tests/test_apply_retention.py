@@ -17,6 +17,7 @@ from casework.models import (
     CaseDocument,
     Child,
     CohortChange,
+    Delegation,
     LinkedPlan,
     Review,
     SharedRecommendation,
@@ -72,6 +73,9 @@ def _whole_record(child, personas):
     main.documents.add(own)
     TransitionDownload.objects.create(transition=main)
     TransitionFactory(child=child, left_on=child.left_on, part=TransitionPart.CHILD_PROTECTION, travels_with=main)
+    Delegation.objects.create(
+        child=child, delegate=personas.staff, sections=["targets"], ends_on=datetime.date(2006, 7, 1)
+    )
     return [own, plan_copy, report]
 
 
@@ -107,7 +111,7 @@ def test_delete_removes_the_record_every_related_row_and_every_stored_file(perso
     assert f"Child {child.pk} (Brook Primary School, kept until 2020-01-01): deleted with 3 stored files." in out
     assert not err and "Elder" not in out
     assert not Child.objects.filter(pk=child.pk).exists()
-    for model in (PEP, Activity, LinkedPlan, Review, CaseDocument, Transition, CohortChange):
+    for model in (PEP, Activity, LinkedPlan, Review, CaseDocument, Transition, CohortChange, Delegation):
         assert not model.objects.filter(child_id=child.pk).exists(), model
     assert not Target.objects.exists() and not TargetProgress.objects.exists()
     assert not SharedRecommendation.objects.exists() and not TransitionDownload.objects.exists()

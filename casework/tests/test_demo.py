@@ -35,3 +35,33 @@ def test_the_demo_gives_every_school_each_kind_of_deadline_story(settings, tmp_p
         assert Child.objects.filter(
             school=school, transitions__sent_at__isnull=False, transitions__receipt_confirmed_at__isnull=True
         ).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_mentor_helps_with_one_brook_child_and_loads_twice_without_duplicates(client, settings, tmp_path):
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from casework.models import Delegation
+    from conftest import sign_in
+    from trust.access import needs_mfa
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEMO_ALLOWED = True
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    User = get_user_model()
+    mentor = User.objects.get(username="mentor.brook@symphony.example")
+    assert mentor.check_password("Symphony-demo-2026")
+    assert Authenticator.objects.filter(user=mentor, type="totp").count() == 1
+    delegation = Delegation.objects.get()
+    assert delegation.delegate == mentor and delegation.child.school.slug == "brook"
+    assert delegation.granted_by.username == "dt.brook@symphony.example"
+    assert delegation.sections == ["targets", "activities"]
+    assert list(Delegation.objects.of_delegate(mentor)) == [delegation] and needs_mfa(mentor)
+    staff1 = User.objects.get(username="staff1.brook@symphony.example")
+    assert not needs_mfa(staff1) and not Authenticator.objects.filter(user=staff1).exists()
+    sign_in(client, mentor)
+    page = client.get(f"/casework/delegated/{delegation.pk}/").content.decode()  # the policy gate is open
+    assert "Add a SMART target" in page and "Add an out-of-hours activity" in page

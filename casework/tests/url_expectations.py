@@ -16,6 +16,7 @@ MODELS = [
     "casedocument",
     "transition",
     "sharedrecommendation",
+    "delegation",
 ]
 RULE_KEEPERS = frozenset({"head", "admin"})  # trust-wide and local authority deadline rules
 CASTLE_DT = frozenset({"dt_castle"})
@@ -62,12 +63,66 @@ def build_world(personas):
         }
     from casework.models import DeadlineRule, LocalAuthority
 
+    world["cw_delegation"] = _delegations(personas, world["cw_brook"]["child"])
+    world["cw_brook"]["delegation"] = world["cw_delegation"]["delegation"]
+    world["cw_castle"]["delegation"] = _castle_delegation(personas, world["cw_castle"]["child"])
     world["cw_la"] = LocalAuthority.objects.first()
     world["cw_rules"] = {
         "trust": DeadlineRule.objects.create(kind="initial_pep", days=20, unit="school"),
         "la": DeadlineRule.objects.create(kind="initial_pep", days=10, unit="working", local_authority=world["cw_la"]),
     }
     return world
+
+
+def _delegations(personas, child):
+    """The delegate persona helps with brook's child; two other brook children's delegations they cannot use."""
+    import datetime
+
+    from casework.models import Delegation
+    from trust.enums import Role
+    from trust.tests.factories import MembershipFactory, UserFactory
+
+    from .factories import ChildFactory
+
+    ends_on = datetime.date.today() + datetime.timedelta(days=90)
+    mine = Delegation.objects.create(
+        child=child, delegate=personas.delegate, sections=["targets"], ends_on=ends_on, granted_by=personas.dt
+    )
+    colleague = UserFactory(email="colleague.brook@symphony.example")
+    MembershipFactory(user=colleague, role=Role.STAFF, school=personas.brook)
+    other_child = ChildFactory(school=personas.brook, legal_first_name="SecretOther")
+    theirs = Delegation.objects.create(
+        child=other_child, delegate=colleague, sections=["views"], ends_on=ends_on, granted_by=personas.dt
+    )
+    withdrawn = Delegation.objects.create(
+        child=other_child,
+        delegate=personas.delegate,
+        sections=["views"],
+        ends_on=ends_on,
+        granted_by=personas.dt,
+        withdrawn_at=datetime.datetime.now(datetime.UTC),
+        withdrawal_reason="No longer needed",
+    )
+    return {"delegation": mine, "other_child": theirs, "withdrawn": withdrawn}
+
+
+def _castle_delegation(personas, child):
+    import datetime
+
+    from casework.models import Delegation
+    from trust.enums import Role
+    from trust.tests.factories import MembershipFactory, UserFactory
+
+    helper = UserFactory(email="helper.castle@symphony.example")
+    MembershipFactory(user=helper, role=Role.STAFF, school=personas.castle)
+    ends_on = datetime.date.today() + datetime.timedelta(days=90)
+    return Delegation.objects.create(
+        child=child, delegate=helper, sections=["activities"], ends_on=ends_on, granted_by=personas.dt_castle
+    )
+
+
+# A delegation is withdrawn, never deleted: its delete screen is refused to everyone.
+NOT_DELETABLE = {"delegation"}
 
 
 def _admin(model):
@@ -82,7 +137,7 @@ def _admin(model):
             Expect(
                 route,
                 lambda w, m=model, a=action: f"/admin/casework/{m}/{a}/{w['cw_brook'][m].pk}/",
-                allowed=DT_ONLY,
+                allowed=frozenset() if (action == "delete" and model in NOT_DELETABLE) else DT_ONLY,
                 note="brook's record: only brook's designated teacher",
             )
         )
@@ -94,7 +149,7 @@ def _out_of_scope(model, action):
     return Expect(
         f"admin/^casework/{model}/{action}/(?P<instance_pk>[-\\w]+)/$",
         lambda w: f"/admin/casework/{model}/{action}/{w['cw_castle'][model].pk}/",
-        allowed=frozenset({"dt_castle"}),
+        allowed=frozenset() if (action == "delete" and model in NOT_DELETABLE) else frozenset({"dt_castle"}),
     )
 
 
@@ -216,6 +271,29 @@ EXPECTATIONS = [
     Expect("admin/trust/calendar/import/", "/admin/trust/calendar/import/", allowed=TRUST_ADMIN),
     Expect(
         "admin/trust/calendar/<slug:slug>/export.ics", "/admin/trust/calendar/brook/export.ics", allowed=TRUST_ADMIN
+    ),
+]
+
+DELEGATE = frozenset({"delegate"})
+# Delegated entry: only the delegate, only their own active delegation (a DT uses the admin instead).
+EXPECTATIONS += [
+    Expect("casework/delegated/", "/casework/delegated/", allowed=DELEGATE, note="404 without an active delegation"),
+    Expect(
+        "casework/delegated/<int:pk>/",
+        lambda w: f"/casework/delegated/{w['cw_delegation']['delegation'].pk}/",
+        allowed=DELEGATE,
+    ),
+    Expect(
+        "casework/delegated/<int:pk>/",
+        lambda w: f"/casework/delegated/{w['cw_delegation']['other_child'].pk}/",
+        allowed=frozenset(),
+        note="another brook child, delegated to someone else: refused to the delegate too",
+    ),
+    Expect(
+        "casework/delegated/<int:pk>/",
+        lambda w: f"/casework/delegated/{w['cw_delegation']['withdrawn'].pk}/",
+        allowed=frozenset(),
+        note="a withdrawn delegation opens nothing",
     ),
 ]
 

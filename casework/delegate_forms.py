@@ -1,0 +1,73 @@
+"""The forms a delegate fills in (delegate_views.py). Each saves only its own section's fields; a target's
+SMART checks and an activity's dates are the models' own `clean`, the same the admin's forms run."""
+
+from django import forms
+
+from .models import PEP, Activity, Target, TargetProgress
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_ERRORS = {"invalid": "Enter a real date, for example 14/01/2027."}
+
+
+class ViewsForm(forms.ModelForm):
+    class Meta:
+        model = PEP
+        fields = ["childs_views", "carers_views"]
+        widgets = {"childs_views": forms.Textarea(attrs={"rows": 4}), "carers_views": forms.Textarea(attrs={"rows": 4})}
+
+
+class AttainmentForm(forms.ModelForm):
+    class Meta:
+        model = PEP
+        fields = ["attainment", "attendance_percent"]
+        widgets = {"attainment": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "attendance_percent": {
+                "invalid": "Enter attendance as a number from 0 to 100, for example 94.5.",
+                "min_value": "Attendance cannot be below 0%%.",
+                "max_value": "Attendance cannot be above 100%%.",
+                "max_decimal_places": "Give attendance to one decimal place at most, for example 94.5.",
+                "max_digits": "Enter attendance as a number from 0 to 100, for example 94.5.",
+            }
+        }
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["area", "what", "how_measured", "baseline", "target", "by_when", "who"]
+        widgets = {"by_when": DATE_INPUT, "what": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"by_when": DATE_ERRORS}
+
+
+class ProgressForm(forms.ModelForm):
+    class Meta:
+        model = TargetProgress
+        fields = ["target", "noted_on", "note"]
+        widgets = {"noted_on": DATE_INPUT, "note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"noted_on": "Date of the note"}
+        error_messages = {
+            "target": {
+                "required": "Choose the target this note is about.",
+                "invalid_choice": "Choose one of this PEP's targets.",
+            },
+            "noted_on": {**DATE_ERRORS, "required": "Enter the date of the note."},
+            "note": {"required": "Write the progress note."},
+        }
+
+    def __init__(self, *args, pep=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = pep.targets.all() if pep else Target.objects.none()
+        self.fields["target"].empty_label = "Choose a target"
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["activity", "provider", "starts_on", "ends_on", "attendance"]
+        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
+        error_messages = {
+            "activity": {"required": "Say what the activity is, for example: Saturday maths club."},
+            "starts_on": {**DATE_ERRORS, "required": "Enter the date the activity starts."},
+            "ends_on": DATE_ERRORS,
+        }
