@@ -8,7 +8,10 @@ A copy is kept under a key made of:
 - a hash of the person's CSRF secret, since the page's acknowledgement form carries a token made from it;
 - the *content* generation, renewed by any save or delete of a page, a site, a view restriction, or any
   record of the policy and trust apps (versions, schools, memberships, calendars);
-- the *person's* generation, renewed by their own receipts, attempts, account record and groups.
+- the *person's* generation, renewed by their own receipts, attempts, account record, groups and permissions.
+
+The same two generations let trust.middleware.RequireMFAMiddleware remember, for the session, that a
+person's roles need no second factor, until either generation is renewed.
 
 A generation is renewed at the change and again after its transaction commits, so a copy rendered from
 the old rows in between is never served. A page is served from the copy only for a GET with no pending messages, and stored only when
@@ -73,38 +76,43 @@ def record_changed(sender, instance, **kwargs):
         renew_content()
 
 
-def groups_changed(sender, instance, reverse, pk_set, **kwargs):
-    """A person's groups (and so their admin rights, shown on pages) changed."""
-    if reverse:  # a group's people changed
+def people_rights_changed(sender, instance, reverse, pk_set, **kwargs):
+    """A person's groups or permissions (admin rights, shown on pages and deciding MFA) changed."""
+    if reverse:  # a group's people, or a permission's holders, changed
         for user_id in pk_set or ():
             renew_person(user_id)
     else:
         renew_person(instance.pk)
 
 
-def _generations(user_id):
-    keys = [CONTENT_KEY, _person_key(user_id)]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            found[key] = secrets.token_hex(8)
-            if not cache.add(key, found[key], timeout=None):
-                found[key] = cache.get(key)
-    return found[CONTENT_KEY], found[_person_key(user_id)]
+def group_rights_changed(**kwargs):
+    renew_content()  # every member of the group; rare enough to renew everyone's
+
+
+def generations(request) -> str:
+    """The content and the person's generations, read once a request (and before anything is rendered)."""
+    if not hasattr(request, "_personal_generations"):
+        keys = [CONTENT_KEY, _person_key(request.user.pk)]
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                found[key] = secrets.token_hex(8)
+                if not cache.add(key, found[key], timeout=None):
+                    found[key] = cache.get(key)
+        request._personal_generations = f"{found[keys[0]]}:{found[keys[1]]}"
+    return request._personal_generations
 
 
 def _copy_key(request):
     csrf_secret = request.META.get("CSRF_COOKIE")
     if not csrf_secret:
         return None
-    content, person = _generations(request.user.pk)
     parts = [
         request.get_full_path(),
         str(request.user.pk),
         timezone.localdate().isoformat(),
         csrf_secret,
-        content or "",
-        person or "",
+        generations(request),
     ]
     return "personal-pages:copy:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -164,8 +172,14 @@ class PersonalPageCacheMiddleware:
 
 def connect():
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     post_save.connect(record_changed, dispatch_uid="personal-pages-save")
     post_delete.connect(record_changed, dispatch_uid="personal-pages-delete")
-    m2m_changed.connect(groups_changed, sender=get_user_model().groups.through, dispatch_uid="personal-pages-groups")
+    user_model = get_user_model()
+    m2m_changed.connect(people_rights_changed, sender=user_model.groups.through, dispatch_uid="personal-pages-groups")
+    m2m_changed.connect(
+        people_rights_changed, sender=user_model.user_permissions.through, dispatch_uid="personal-pages-perms"
+    )
+    m2m_changed.connect(group_rights_changed, sender=Group.permissions.through, dispatch_uid="personal-pages-group")
