@@ -62,14 +62,15 @@ def create_receipt(user, page, version: PolicyVersion, revision_id, *, answers=(
                 on_paper=on_paper,
                 **extra,
             )
+            # In the same transaction: a receipt never stands without its entry in the page's history.
+            log(
+                instance=page,
+                action="policy.acknowledged_on_paper" if on_paper else "policy.acknowledged",
+                user=extra.get("recorded_by") or user,
+                data={"version": version.number, "person": user.get_full_name() or user.email, "receipt": receipt.pk},
+            )
     except IntegrityError:
         raise AlreadyAcknowledged(existing_receipt(user, page, version.number)) from None
-    log(
-        instance=page,
-        action="policy.acknowledged_on_paper" if on_paper else "policy.acknowledged",
-        user=extra.get("recorded_by") or user,
-        data={"version": version.number, "person": user.get_full_name() or user.email, "receipt": receipt.pk},
-    )
     return receipt
 
 

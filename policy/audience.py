@@ -82,7 +82,8 @@ def pages_for(user) -> list:
     trust_wide = any(m.role in TRUST_WIDE_ROLES for m in memberships)
     pages = []
     for model in ACKNOWLEDGEABLE_MODELS:
-        candidates = model.objects.live().order_by("title")
+        # Lists show titles and dates: the body and the questions, the bulk of each row, stay unread.
+        candidates = model.objects.live().defer("body", "comprehension_check").order_by("title")
         if not trust_wide:
             candidates = candidates.filter(Q(applies_to_all_schools=True) | Q(schools__in=school_ids)).distinct()
         found = list(candidates)

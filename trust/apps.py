@@ -6,4 +6,6 @@ class TrustConfig(AppConfig):
     verbose_name = "Trust"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import personal_pages, signals  # noqa: F401
+
+        personal_pages.connect()

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from .access import needs_mfa
+from .personal_pages import generations
 
 MFA_VERIFIED_SESSION_KEY = "trust_mfa_verified"
 
@@ -28,6 +30,27 @@ def _session_passed_mfa(request) -> bool:
     return bool(totp and signed_in_at and totp.created_at.timestamp() >= signed_in_at)
 
 
+MFA_NOT_NEEDED_SESSION_KEY = "trust_mfa_not_needed"
+
+
+def _known_not_to_need_mfa(request) -> bool:
+    """Whether the person needs no second factor, asked of the database once until their rights change.
+
+    With a shared cache, the answer "not needed" is kept in the session beside the content and person
+    generations (trust/personal_pages.py), which any new role, group, permission or account change renews.
+    Without one, a renewal in one process would not reach the others, so the database is asked each time.
+    """
+    if not settings.PERSONAL_PAGE_CACHE:
+        return not needs_mfa(request.user)
+    current = f"{generations(request)}:{timezone.localdate().isoformat()}"  # a role may start on a date
+    if request.session.get(MFA_NOT_NEEDED_SESSION_KEY) == current:
+        return True
+    if needs_mfa(request.user):
+        return False
+    request.session[MFA_NOT_NEEDED_SESSION_KEY] = current
+    return True
+
+
 class RequireMFAMiddleware:
     """People whose role needs MFA must enrol before any page, and every session must have passed it.
 
@@ -44,7 +67,7 @@ class RequireMFAMiddleware:
             user is not None
             and user.is_authenticated
             and not request.session.get(MFA_VERIFIED_SESSION_KEY)
-            and needs_mfa(user)
+            and not _known_not_to_need_mfa(request)
         ):
             if _session_passed_mfa(request):
                 request.session[MFA_VERIFIED_SESSION_KEY] = True

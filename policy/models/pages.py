@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from trust.enums import Role
+from trust.personal_pages import allow_personal_copy
 
 from ..blocks import BodyBlock, ComprehensionCheckBlock
 from ..enums import DEFAULT_WORKING_DAYS, ReviewBasis
@@ -97,8 +98,13 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
     def serve(self, request, view=None, args=None, kwargs=None):
         from ..audience import can_read
 
-        if not getattr(request, "is_preview", False) and not can_read(request.user, self):
+        if getattr(request, "is_preview", False):
+            return super().serve(request, view=view, args=args, kwargs=kwargs)
+        if not can_read(request.user, self):
             raise Http404
+        if request.method == "GET" and getattr(view, "__name__", None) == "index_route":
+            # The page itself shows only the content and the reader's own status: a copy may be kept.
+            allow_personal_copy(request)
         return super().serve(request, view=view, args=args, kwargs=kwargs)
 
     def publish(self, revision, user=None, **kwargs):

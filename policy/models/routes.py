@@ -2,6 +2,7 @@
 history, an earlier version as published, and what changed since the version the person read."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -87,15 +88,19 @@ class AcknowledgeableRoutes:
             return TemplateResponse(
                 request, self.get_template(request), self._form_context(request, form, wrong=wrong)
             )
-        try:
-            receipt = create_receipt(request.user, self, published, self.live_revision_id, answers=answers)
-        except AlreadyAcknowledged:
-            record_attempt(request.user, self, published.revision_id, published.number, AttemptOutcome.ALREADY)
+        with transaction.atomic():  # the receipt, its history entry and the attempt: one commit
+            try:
+                receipt = create_receipt(request.user, self, published, self.live_revision_id, answers=answers)
+            except AlreadyAcknowledged:
+                receipt = None
+                record_attempt(request.user, self, published.revision_id, published.number, AttemptOutcome.ALREADY)
+            else:
+                record_attempt(
+                    request.user, self, published.revision_id, published.number, AttemptOutcome.ACCEPTED, answers=answers
+                )
+        if receipt is None:
             messages.info(request, f"You have already acknowledged version {published.number}.")
             return redirect(self.url)
-        record_attempt(
-            request.user, self, published.revision_id, published.number, AttemptOutcome.ACCEPTED, answers=answers
-        )
         messages.success(
             request, f"Thank you. You acknowledged version {receipt.version_number} of “{self.title}”."
         )

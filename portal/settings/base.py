@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "trust.middleware.IdleSessionMiddleware",
     "trust.middleware.NoStoreForSignedInMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "trust.personal_pages.PersonalPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -154,6 +155,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each person's copy of the pages that allow it (trust/personal_pages.py): only with a cache that every
+# app server shares, or a change seen by one process would not reach the others.
+PERSONAL_PAGE_CACHE = env_bool("PERSONAL_PAGE_CACHE", bool(REDIS_URL))
+PERSONAL_PAGE_CACHE_SECONDS = env_int("PERSONAL_PAGE_CACHE_SECONDS", 300)
 
 # --- Email: SMTP when EMAIL_HOST is set ---------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -11,3 +11,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DEMO_ALLOWED = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# One process and one cache: the personal page copies are safe here, and every test runs with them on.
+PERSONAL_PAGE_CACHE = True

@@ -212,6 +212,8 @@ def test_acknowledgements_sent_to_both_servers_leave_exactly_one_receipt_each(se
                 sent = [pool.submit(visitor.post, server, path, form, token=token) for server in (first, second)]
                 answers = [future.result() for future in sent]
             assert [r.status_code for r in answers] == [302, 302], [r.text[-1000:] for r in answers]
+        # Both servers had kept this person's copy of the page (trust/personal_pages.py): the receipt
+        # renewed it in the shared cache, so neither serves the old one.
         shown = visitor.get(second, policy.url).text
         assert "You acknowledged version 1 on" in shown
         assert "Please read and acknowledge version 1" not in shown

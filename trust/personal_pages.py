@@ -1,0 +1,185 @@
+"""Each signed-in person's copy of the pages that opt in (policy and guidance pages), kept in the shared cache.
+
+A policy page costs a dozen queries (the site, routing, view restrictions, the audience, versions, the
+person's receipt) for HTML that changes only when the site's content or the person's own record does.
+A copy is kept under a key made of:
+
+- the path and query string, the person, and today's date (due dates and "overdue" turn at midnight);
+- a hash of the person's CSRF secret, since the page's acknowledgement form carries a token made from it;
+- the *content* generation, renewed by any save or delete of a page, a site, a view restriction, or any
+  record of the policy and trust apps (versions, schools, memberships, calendars);
+- the *person's* generation, renewed by their own receipts, attempts, account record, groups and permissions.
+
+The same two generations let trust.middleware.RequireMFAMiddleware remember, for the session, that a
+person's roles need no second factor, until either generation is renewed.
+
+A generation is renewed at the change and again after its transaction commits, so a copy rendered from
+the old rows in between is never served. A page is served from the copy only for a GET with no pending messages, and stored only when
+the page said so (`allow_personal_copy`), answered 200, set no cookie of its own and kept the CSRF secret. It is on only where every app
+server shares one cache (`PERSONAL_PAGE_CACHE`, on with Redis): with a cache per process a generation
+renewed in one process would not reach the others. Copies expire after `PERSONAL_PAGE_CACHE_SECONDS`.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+
+CONTENT_KEY = "personal-pages:content"
+# Apps whose records can change what any page shows to anyone.
+CONTENT_APPS = {"wagtailcore", "policy", "trust", "home"}
+# Records that change only what their own person sees: renewing everyone's copies for each would be waste.
+PERSONAL_RECORDS = {"policy.ReadReceipt": "user_id", "policy.AcknowledgementAttempt": "user_id"}
+# Records of those apps that no page shows (Wagtail's own history is written on every acknowledgement).
+IGNORED_RECORDS = {"wagtailcore.PageLogEntry", "wagtailcore.ModelLogEntry"}
+
+_COPY_FLAG = "_personal_copy_allowed"
+
+
+def _person_key(user_id) -> str:
+    return f"personal-pages:person:{user_id}"
+
+
+def _renew(key):
+    # Now, so this process never serves an old copy; and again after the commit, since a reader in
+    # another process may have rendered the old rows under the new generation in between.
+    cache.set(key, secrets.token_hex(8), timeout=None)
+    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), timeout=None))
+
+
+def renew_content():
+    _renew(CONTENT_KEY)
+
+
+def renew_person(user_id):
+    _renew(_person_key(user_id))
+
+
+def allow_personal_copy(request):
+    """Called by a page's serve: this answer depends only on the content and the person, so it may be kept."""
+    setattr(request, _COPY_FLAG, True)
+
+
+def record_changed(sender, instance, **kwargs):
+    """post_save / post_delete of any model: renew the generation the record belongs to."""
+    label = sender._meta.label
+    if label in PERSONAL_RECORDS:
+        renew_person(getattr(instance, PERSONAL_RECORDS[label]))
+    elif label == settings.AUTH_USER_MODEL:
+        renew_person(instance.pk)
+    elif sender._meta.app_label in CONTENT_APPS and label not in IGNORED_RECORDS:
+        renew_content()
+
+
+def people_rights_changed(sender, instance, reverse, pk_set, **kwargs):
+    """A person's groups or permissions (admin rights, shown on pages and deciding MFA) changed."""
+    if reverse:  # a group's people, or a permission's holders, changed
+        for user_id in pk_set or ():
+            renew_person(user_id)
+    else:
+        renew_person(instance.pk)
+
+
+def group_rights_changed(**kwargs):
+    renew_content()  # every member of the group; rare enough to renew everyone's
+
+
+def generations(request) -> str:
+    """The content and the person's generations, read once a request (and before anything is rendered)."""
+    if not hasattr(request, "_personal_generations"):
+        keys = [CONTENT_KEY, _person_key(request.user.pk)]
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                found[key] = secrets.token_hex(8)
+                if not cache.add(key, found[key], timeout=None):
+                    found[key] = cache.get(key)
+        request._personal_generations = f"{found[keys[0]]}:{found[keys[1]]}"
+    return request._personal_generations
+
+
+def _copy_key(request):
+    csrf_secret = request.META.get("CSRF_COOKIE")
+    if not csrf_secret:
+        return None
+    parts = [
+        request.get_full_path(),
+        str(request.user.pk),
+        timezone.localdate().isoformat(),
+        csrf_secret,
+        generations(request),
+    ]
+    return "personal-pages:copy:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(get_messages(request)) > 0
+
+
+class PersonalPageCacheMiddleware:
+    """Serves and keeps the personal copies of Wagtail pages (see the module's docstring)."""
+
+    def __init__(self, get_response):
+        from wagtail.views import serve
+
+        self.get_response = get_response
+        self.wagtail_serve = serve
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_personal_copy_key", None)
+        if (
+            key
+            and getattr(request, _COPY_FLAG, False)
+            and response.status_code == 200
+            and not response.cookies
+            and request.META.get("CSRF_COOKIE") == getattr(request, "_personal_copy_csrf", None)
+            and not _has_messages(request)
+            and not getattr(response, "streaming", False)
+        ):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            timeout = getattr(settings, "PERSONAL_PAGE_CACHE_SECONDS", 300)
+            cache.set(key, (response["Content-Type"], response.content), timeout=timeout)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not (
+            getattr(settings, "PERSONAL_PAGE_CACHE", False)
+            and view_func is self.wagtail_serve
+            and request.method == "GET"
+            and request.user.is_authenticated
+            and not _has_messages(request)
+        ):
+            return None
+        key = _copy_key(request)
+        if key is None:
+            return None
+        copy = cache.get(key)
+        if copy is None:
+            request._personal_copy_key = key
+            request._personal_copy_csrf = request.META.get("CSRF_COOKIE")
+            return None
+        content_type, content = copy
+        return HttpResponse(content, content_type=content_type)
+
+
+def connect():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(record_changed, dispatch_uid="personal-pages-save")
+    post_delete.connect(record_changed, dispatch_uid="personal-pages-delete")
+    user_model = get_user_model()
+    m2m_changed.connect(people_rights_changed, sender=user_model.groups.through, dispatch_uid="personal-pages-groups")
+    m2m_changed.connect(
+        people_rights_changed, sender=user_model.user_permissions.through, dispatch_uid="personal-pages-perms"
+    )
+    m2m_changed.connect(group_rights_changed, sender=Group.permissions.through, dispatch_uid="personal-pages-group")
