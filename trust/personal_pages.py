@@ -34,7 +34,11 @@ CONTENT_KEY = "personal-pages:content"
 # Apps whose records can change what any page shows to anyone.
 CONTENT_APPS = {"wagtailcore", "policy", "trust", "home"}
 # Records that change only what their own person sees: renewing everyone's copies for each would be waste.
-PERSONAL_RECORDS = {"policy.ReadReceipt": "user_id", "policy.AcknowledgementAttempt": "user_id"}
+PERSONAL_RECORDS = {
+    "policy.ReadReceipt": "user_id",
+    "policy.AcknowledgementAttempt": "user_id",
+    "casework.Delegation": "delegate_id",  # a delegation needs MFA of its delegate (trust.access.needs_mfa)
+}
 # Records of those apps that no page shows (Wagtail's own history is written on every acknowledgement).
 IGNORED_RECORDS = {"wagtailcore.PageLogEntry", "wagtailcore.ModelLogEntry"}
 

@@ -389,3 +389,17 @@ def test_the_rule_and_its_queryset_twin_agree(personas, case):
             in_queryset = Delegation.objects.active().filter(pk=delegation.pk).exists()
             assert delegation_is_active(delegation) == in_queryset, how
         assert Delegation.objects.active().exists() is (how is None)
+
+
+def test_a_delegation_granted_mid_session_needs_mfa_at_the_next_page(client, personas, case):
+    """The session's memory that a person needs no second factor (trust.middleware) ends with the grant."""
+    newcomer = UserFactory(email="newmentor@symphony.example")
+    MembershipFactory(user=newcomer, role=Role.STAFF, school=personas.brook)
+    client.post("/accounts/login/", {"login": newcomer.email, "password": PASSWORD})
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200  # remembered: no second factor needed
+    Delegation.objects.create(
+        child=case["child"], delegate=newcomer, sections=["views"], ends_on=datetime.date(2027, 1, 31)
+    )
+    response = client.get("/")
+    assert response.status_code == 302 and response.url == "/accounts/2fa/totp/activate/"
