@@ -104,10 +104,14 @@ def drive(spec):
     return json.loads(result.stdout)
 
 
-def signed_in_cookies(email, password=PASSWORD):
+def signed_in_cookies(email, password=PASSWORD, visit=None):
+    """The cookies of a session signed in as `email` (that has then opened `visit`, as a person would)."""
     from bench.http import Session
 
-    return Session(HOST, PORT).sign_in(email, password, TOTP).cookies
+    session = Session(HOST, PORT).sign_in(email, password, TOTP)
+    if visit:
+        session.get(visit)
+    return session.cookies
 
 
 def briefing_build_ms(runs=3):
