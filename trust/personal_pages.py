@@ -80,17 +80,25 @@ def record_changed(sender, instance, **kwargs):
         renew_content()
 
 
-def people_rights_changed(sender, instance, reverse, pk_set, **kwargs):
+AFTER_M2M_CHANGE = {"post_add", "post_remove", "post_clear"}
+
+
+def people_rights_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """A person's groups or permissions (admin rights, shown on pages and deciding MFA) changed."""
-    if reverse:  # a group's people, or a permission's holders, changed
-        for user_id in pk_set or ():
-            renew_person(user_id)
-    else:
+    if action not in AFTER_M2M_CHANGE:
+        return
+    if not reverse:
         renew_person(instance.pk)
+    elif pk_set:  # these people joined or left a group, or gained or lost a permission
+        for user_id in pk_set:
+            renew_person(user_id)
+    else:  # a group's (or a permission's) people cleared: who they were is no longer known
+        renew_content()
 
 
-def group_rights_changed(**kwargs):
-    renew_content()  # every member of the group; rare enough to renew everyone's
+def group_rights_changed(action, **kwargs):
+    if action in AFTER_M2M_CHANGE:
+        renew_content()  # every member of the group; rare enough to renew everyone's
 
 
 def generations(request) -> str:
@@ -122,8 +130,8 @@ def _copy_key(request):
 
 
 def _has_messages(request) -> bool:
-    storage = getattr(request, "_messages", None)
-    return storage is not None and len(get_messages(request)) > 0
+    """Messages waiting or added (counting them does not mark them shown)."""
+    return len(get_messages(request)) > 0
 
 
 class PersonalPageCacheMiddleware:

@@ -14,9 +14,10 @@ GOOD = {
 }
 
 
-def load_production(**env):
-    base = {k: v for k, v in os.environ.items() if k not in GOOD and k != "DJANGO_SETTINGS_MODULE"}
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+def load_production(expression="settings.DEBUG", **env):
+    ours = {*GOOD, "DJANGO_SETTINGS_MODULE", "REDIS_URL", "PERSONAL_PAGE_CACHE", "DB_CONN_MAX_AGE"}
+    base = {k: v for k, v in os.environ.items() if k not in ours}
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
     return subprocess.run(
         [sys.executable, "-c", code],
         env={**base, "DJANGO_SETTINGS_MODULE": "portal.settings.production", **env},
@@ -31,6 +32,19 @@ def test_production_starts_with_every_variable_set():
     result = load_production(**GOOD)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    database = 'settings.DATABASES["default"]'
+    result = load_production(f'{database}["CONN_MAX_AGE"], {database}["CONN_HEALTH_CHECKS"]', **GOOD)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "60 True"
+
+
+def test_personal_page_copies_are_on_only_with_a_shared_cache():
+    alone = load_production("settings.PERSONAL_PAGE_CACHE", **GOOD)
+    shared = load_production("settings.PERSONAL_PAGE_CACHE", **GOOD, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert (alone.stdout.strip(), shared.stdout.strip()) == ("False", "True"), alone.stderr + shared.stderr
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])

@@ -59,6 +59,16 @@ def test_joining_a_group_with_admin_access_needs_mfa_at_the_next_page(client, pe
     assert response.status_code == 302 and response.url.startswith(ENROL)
 
 
+def test_being_added_to_a_group_from_the_group_side_needs_mfa_at_the_next_page(client, personas):
+    editors = Group.objects.create(name="Policy editors")
+    editors.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    signed_in_with_password_only(client, personas.staff)
+    queries_of(client, "/")
+    editors.user_set.add(personas.staff)
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith(ENROL)
+
+
 def test_a_group_given_admin_access_needs_mfa_of_its_members_at_the_next_page(client, personas):
     editors = Group.objects.create(name="Policy editors")
     personas.staff.groups.add(editors)
