@@ -35,6 +35,8 @@ EXPECTED_MODELS = {
     "activity",
     "casedocument",
     "transition",
+    "sharedrecommendation",
+    "delegation",
     "deadlinerule",
 }
 
