@@ -8,7 +8,6 @@ from trust.access import own_school_ids
 from .models import Child, Target
 from .permissions import (
     can_change_deadline_rule,
-    can_manage_delegation,
     can_see_deadline_rule,
     is_designated_teacher,
     keeps_trust_rules,
@@ -52,10 +51,8 @@ class CaseworkPermissionHelper(PermissionHelper):
 
 
 class DelegationPermissionHelper(CaseworkPermissionHelper):
-    """The child's school's designated teacher grants and withdraws; a delegation is never deleted (history)."""
-
-    def in_scope(self, user, obj):
-        return can_manage_delegation(user, obj)
+    """The child's school's designated teacher (the inherited scope) grants and withdraws; a delegation is
+    never deleted (history)."""
 
     def user_can_delete_obj(self, user, obj):
         return False

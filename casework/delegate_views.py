@@ -22,7 +22,6 @@ from .delegate_forms import ActivityForm, AttainmentForm, ProgressForm, TargetFo
 from .enums import AuditAction, DelegatedSection, PEPStatus
 from .gate import gate_for
 from .models import PEP, Activity, Delegation, Target, TargetProgress
-from .permissions import may_enter
 from .views import no_store
 
 LOCKED_STATUSES = (PEPStatus.READY, PEPStatus.SIGNED_OFF)
@@ -150,7 +149,8 @@ def delegated_child(request, pk):
     pep = current_pep(child)
     action = request.POST.get("action", "") if request.method == "POST" else None
     if action is not None:
-        if action not in ACTIONS or not may_enter(request.user, delegation, ACTIONS[action]):
+        # `of_delegate` has already checked that the delegation is this person's and active.
+        if action not in ACTIONS or not delegation.allows(ACTIONS[action]):
             raise PermissionDenied
         if pep_lock_message(pep):
             messages.error(request, pep_lock_message(pep))

@@ -86,21 +86,6 @@ def delegation_is_active(delegation, today=None) -> bool:
     )
 
 
-def may_enter(user, delegation, section: str) -> bool:
-    """The delegate may enter this section of this child's PEP now."""
-    return (
-        delegation is not None
-        and delegation.delegate_id == getattr(user, "pk", None)
-        and delegation.allows(section)
-        and delegation_is_active(delegation)
-    )
-
-
-def can_manage_delegation(user, delegation) -> bool:
-    """Only the child's school's designated teacher grants or withdraws."""
-    return delegation.child_id is not None and delegation.child.school_id in own_school_ids(user)
-
-
 def delegation_problems(delegation, today=None) -> dict[str, str]:
     """What is wrong with granting (or changing) a delegation, as plain messages by field."""
     from trust.models import Membership

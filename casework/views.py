@@ -40,11 +40,15 @@ from .enums import AuditAction, DeadlineKind, DocumentCategory, PEPStatus
 from .gate import gate_for
 from .models import (
     PEP,
+    Activity,
     CaseAuditEvent,
     CaseDocument,
     Child,
+    Delegation,
+    IdentityChange,
     SharedRecommendation,
     Target,
+    TargetProgress,
     Transition,
     TransitionDownload,
 )
@@ -120,7 +124,8 @@ def home(request):
 
 @casework_view
 def child_detail(request, pk):
-    child = get_object_or_404(children_with_casework(request.user), pk=pk)
+    history = Prefetch("identity_history", queryset=IdentityChange.objects.select_related("recorded_by"))
+    child = get_object_or_404(children_with_casework(request.user).prefetch_related(history), pk=pk)
     engine = DeadlineEngine([child.school])
     audit.record(request, AuditAction.READ, child)
     return render(
@@ -141,8 +146,6 @@ def child_detail(request, pk):
 
 def delegated_entry_context(child):
     """The child's delegations (who, which sections, until when, withdrawn) and what delegates entered."""
-    from .models import Activity, Delegation, TargetProgress
-
     delegations = list(
         Delegation.objects.filter(child=child).select_related("delegate", "withdrawn_by").with_in_force()
     )

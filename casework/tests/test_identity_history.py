@@ -11,6 +11,7 @@ from django.utils.html import escape
 from casework.child_forms import DATE_IN_FUTURE, REASON_NEEDED
 from casework.models import CaseAuditEvent, Child, IdentityChange
 from conftest import sign_in
+from trust.tests.factories import UserFactory
 
 from .factories import ChildFactory, add_terms, make_upn
 
@@ -129,6 +130,30 @@ def test_the_history_is_shown_on_the_childs_page_to_the_designated_teacher_only(
         sign_in(client, getattr(personas, who))
         for url in (f"/casework/children/{child.pk}/", f"/casework/children/{child.pk}/access-log/", "/casework/"):
             assert former_upn not in client.get(url).content.decode(), (who, url)
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_childs_page_takes_the_same_queries_whatever_the_length_of_the_history(
+    client, personas, child, size, django_assert_num_queries
+):
+    for n in range(size):
+        IdentityChange.objects.create(
+            child=child,
+            previous_legal_first_name=f"Was{n}",
+            previous_legal_last_name="Formerlast",
+            effective_on=datetime.date(2026, 1, 1 + n),
+            recorded_by=UserFactory(first_name=f"Recorder{n}"),
+        )
+    sign_in(client, personas.dt)
+    client.get("/")  # the first request opens the session
+    with django_assert_num_queries(CHILD_PAGE_QUERIES):
+        page = client.get(f"/casework/children/{child.pk}/").content.decode()
+    assert all(f"Was{n} Formerlast" in page and f"Recorder{n}" in page for n in range(size))
+
+
+# The child's page, for a child with no delegation. The identity history is prefetched with each recorder
+# joined in, so a longer history adds no query (it took one query per recorder before).
+CHILD_PAGE_QUERIES = 20
 
 
 def test_the_history_never_reaches_a_log_label_or_a_list(client, personas, child):
