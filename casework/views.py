@@ -149,12 +149,12 @@ def delegated_entry_context(child):
     delegations = list(
         Delegation.objects.filter(child=child).select_related("delegate", "withdrawn_by").with_in_force()
     )
-    delegate_ids = {d.delegate_id for d in delegations}
+    delegates = {d.delegate_id: d.delegate for d in delegations}
+    delegate_ids = set(delegates)
     entries = []
 
     def add(person, what, when=None):
-        who = person if isinstance(person, str) else (person.get_full_name() or person.email)
-        entries.append({"who": who, "what": what, "when": when})
+        entries.append({"who": person.get_full_name() or person.email, "what": what, "when": when})
 
     if delegate_ids:
         for target in Target.objects.filter(pep__child=child, entered_by__isnull=False).select_related("entered_by"):
@@ -169,7 +169,7 @@ def delegated_entry_context(child):
         ).order_by("-occurred_at")[:50]
         for event in changes:
             add(
-                event.user_label,
+                delegates[event.user_id],
                 f"PEP section changed: {event.detail.removeprefix('delegated entry: ')}",
                 event.occurred_at,
             )
