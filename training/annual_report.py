@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from trust.calendar_models import academic_year_bounds, academic_year_of, validate_academic_year
 
-from .briefing import build_report
+from . import briefing_cache
 from .la_flags import designated_teacher_training
 from .models import LocalAuthorityTraining
 from .oversight import casework_oversight
@@ -72,7 +72,7 @@ def report_context(school, year: str) -> dict:
     today = timezone.localdate()
     starts, ends = academic_year_bounds(year)
     as_of = min(today, ends)
-    briefing = build_report({school.pk}, names_for=frozenset())  # numbers only: never names
+    briefing = briefing_cache.report({school.pk}, names_for=frozenset())  # numbers only: never names
     figures = casework_oversight([school.pk], as_of=as_of, academic_year=year).get(school.pk)
     return {
         "title": TITLE,

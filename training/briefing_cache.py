@@ -53,18 +53,9 @@ def report(school_ids=None, *, names_for=frozenset(), key=None) -> BriefingRepor
     """`briefing.build_report`, from the cache when nothing it counts has changed since it was built
     (`key`: its `report_key`, when the caller has already read it)."""
     key = key or report_key(school_ids, names_for=names_for)
-    found = cache.get(key)
-    if found is None:
-        found = build_report(school_ids, names_for=names_for)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    return cache.get_or_set(key, lambda: build_report(school_ids, names_for=names_for), CACHE_SECONDS)
 
 
 def summary(school_ids=None) -> SchoolBriefing:
     """`briefing.build_summary` (the dashboards' totals), cached in the same way."""
-    key = _key("summary", school_ids, ())
-    found = cache.get(key)
-    if found is None:
-        found = build_summary(school_ids)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    return cache.get_or_set(_key("summary", school_ids, ()), lambda: build_summary(school_ids), CACHE_SECONDS)

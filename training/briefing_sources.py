@@ -28,7 +28,8 @@ class Requirement:
     key: str  # stable and unique, e.g. "training-12-v1", "policy-7-v3"
     kind: str  # "Training", "Policy", "DfE guidance"
     title: str
-    version: str  # "Version 3" for policies; "" for training
+    version: str  # "Version 3"; "" for a training module with no recorded version yet (version 1)
+    version_number: int  # the current version: only records of it count
     page_id: int
     roles: frozenset
     school_ids: frozenset | None  # None: every school
@@ -60,18 +61,16 @@ class Requirement:
         return Subquery(records.order_by(moment).values(moment)[:1])
 
     def _records_of_doing_it(self, user_field):
+        # Only records of the current version count.
         if self.kind == "Training":
-            from .versions import current_number_expression  # only completions of the current version count
-
             return TrainingCompletion.objects.filter(
-                user=OuterRef(user_field),
-                page_id=self.page_id,
-                version_number=current_number_expression(self.page_id),
+                user=OuterRef(user_field), page_id=self.page_id, version_number=self.version_number
             )
         from policy.models import ReadReceipt
 
-        number = int(self.version.rsplit(" ", 1)[-1])
-        return ReadReceipt.objects.filter(user=OuterRef(user_field), page_id=self.page_id, version_number=number)
+        return ReadReceipt.objects.filter(
+            user=OuterRef(user_field), page_id=self.page_id, version_number=self.version_number
+        )
 
 
 def training_requirements() -> list[Requirement]:
@@ -90,6 +89,7 @@ def training_requirements() -> list[Requirement]:
                 kind="Training",
                 title=m.title,
                 version=f"Version {start.number}" if start else "",
+                version_number=start.number if start else 1,
                 page_id=m.pk,
                 roles=frozenset(row.role for row in m.audience.all()),
                 school_ids=None,
@@ -127,6 +127,7 @@ def policy_requirements() -> list[Requirement]:
                 kind="Policy" if isinstance(page, PolicyPage) else "DfE guidance",
                 title=page.title,
                 version=f"Version {version.number}",
+                version_number=version.number,
                 page_id=page.pk,
                 roles=frozenset(page.audience_roles),
                 school_ids=None if page.applies_to_all_schools else frozenset(s.pk for s in page.schools.all()),

@@ -7,8 +7,7 @@ Minor change: the same number, and completions stand. The first publication is v
 
 from dataclasses import dataclass
 
-from django.db.models import Max, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max
 
 from trust import page_versions
 
@@ -20,12 +19,6 @@ def record_publication(page, revision, user=None) -> TrainingVersion | None:
     return page_versions.record_publication(
         TrainingVersion, page, revision, user, log_action="training.version_recorded"
     )
-
-
-def current_number_expression(page_id):
-    """Database expression: the module's current version number (1 until one is recorded)."""
-    numbers = TrainingVersion.objects.filter(page_id=page_id).values("page_id").annotate(n=Max("number")).values("n")
-    return Coalesce(Subquery(numbers[:1]), Value(1))
 
 
 def current_number(page) -> int:

@@ -80,7 +80,6 @@ class TrainingIndexPage(Page):
         progress = progress_for(request.user, modules)
         for module in modules:
             module.progress = progress[module.pk]
-            module.completed_at = module.progress.receipt.completed_at if module.progress.receipt else None
         context["modules"] = modules
         return context
 

@@ -110,8 +110,10 @@ def test_a_head_teacher_who_has_left_or_is_deactivated_is_not_emailed(
 
 def test_nobody_overdue_means_no_head_digest(personas, world, django_capture_on_commit_callbacks):
     head_of(personas.brook, personas.dt)
-    run_later(django_capture_on_commit_callbacks, days=1)
+    record = run_later(django_capture_on_commit_callbacks, days=1)
+    assert record.people_outstanding > 0 and record.reminders_sent > 0  # outstanding, but not yet overdue
     assert not escalations_to(personas.dt.email)
+    assert record.escalations_sent == 0
 
 
 def test_head_digests_are_sent_only_after_the_run_commits(personas, world, django_capture_on_commit_callbacks):
@@ -120,6 +122,8 @@ def test_head_digests_are_sent_only_after_the_run_commits(personas, world, djang
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             call_command("send_briefing_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert mail.outbox == [] and len(callbacks) == 1
+    callbacks[0]()  # the commit: the head's digest goes with it
+    assert len(escalations_to(personas.dt.email)) == 1
 
 
 def test_the_trust_administrator_sets_a_schools_head_teacher_in_the_admin(client, personas):

@@ -99,16 +99,27 @@ def test_publishing_records_who_published(personas, make_module):
 
 
 def test_a_scheduled_publication_is_recorded_when_it_goes_live(personas, make_module):
+    import io
     from datetime import timedelta
 
+    import time_machine
+    from django.core.management import call_command
     from django.utils import timezone
 
     module = make_module("Fire safety")
     module = type(module).objects.get(pk=module.pk)
     module.change_is_material = True
     module.go_live_at = timezone.now() + timedelta(days=1)
-    module.save_revision().publish()
-    assert TrainingVersion.objects.filter(page=module).count() == 1
+    scheduled = module.save_revision()
+    scheduled.publish()
+    assert TrainingVersion.objects.filter(page=module).count() == 1  # not yet: it is not live
+
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        call_command("publish_scheduled", stdout=io.StringIO())
+    module.refresh_from_db()
+    assert module.live_revision_id == scheduled.pk
+    version = TrainingVersion.objects.filter(page=module).latest()
+    assert (version.number, version.revision_id) == (2, scheduled.pk)
 
 
 def edit_form(client, module):
