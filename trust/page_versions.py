@@ -1,17 +1,43 @@
 """How versions of a page are numbered, written once for every app that versions its pages (policies and
 guidance in `policy`, training modules in `training`), each with its own version model.
 
-A version model has: page, revision, number, is_material, change_summary, published_by, published_at.
+A version model (`PageVersion`) has: page, revision, number, is_material, change_summary, published_by,
+published_at.
 The first publication is version 1. A material change takes the next number (everyone in the audience
 acts on it again); a minor one keeps the number (what people did stands). An unanswered question is
 treated as material: asking everyone again is the safe side. The form that asks is `page_forms`.
 """
 
-from django.db import transaction
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page
 
 FIRST_VERSION_SUMMARY = "First version."
+
+
+class PageVersion(models.Model):
+    """One publication of a versioned page; each app adds `page` and `revision` (the exact revision published)."""
+
+    minor_name = "minor change"  # how the app names a change that keeps the number
+
+    number = models.PositiveIntegerField()
+    is_material = models.BooleanField()
+    change_summary = models.TextField(blank=True)
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["page_id", "published_at", "pk"]
+        get_latest_by = ["published_at", "pk"]
+
+    def __str__(self):
+        kind = "material change" if self.is_material else self.minor_name
+        return f"Version {self.number} ({kind}, {self.published_at:%d %B %Y})"
 
 
 @transaction.atomic

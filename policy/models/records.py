@@ -9,35 +9,24 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from trust.page_versions import PageVersion
+
 from ..enums import AttemptOutcome
 
 
-class PolicyVersion(models.Model):
+class PolicyVersion(PageVersion):
     """One publication of an acknowledgeable page, pointing at the exact revision published.
 
     A material change starts a new version number (everyone in the audience acknowledges again); a
     minor correction keeps the number (acknowledgements stand).
     """
 
+    minor_name = "minor correction"
+
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="policy_versions")
     revision = models.OneToOneField(
         "wagtailcore.Revision", on_delete=models.PROTECT, related_name="policy_version"
     )
-    number = models.PositiveIntegerField()
-    is_material = models.BooleanField()
-    change_summary = models.TextField(blank=True)
-    published_at = models.DateTimeField(default=timezone.now)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["page_id", "published_at", "pk"]
-        get_latest_by = ["published_at", "pk"]
-
-    def __str__(self):
-        kind = "material change" if self.is_material else "minor correction"
-        return f"Version {self.number} ({kind}, {self.published_at:%d %B %Y})"
 
 
 class ReceiptQuerySet(models.QuerySet):
