@@ -16,7 +16,7 @@ from trust.enums import Role
 
 from .acknowledgements import create_receipt, existing_receipt
 from .importer import parse_text
-from .models import GuidancePage, PolicyPage, PolicyVersion
+from .models import CaseworkGateSettings, GuidancePage, PolicyPage, PolicyVersion
 from .setup import ensure_structure
 from .versions import current_version
 
@@ -189,10 +189,19 @@ def _receipts(page):
             )
 
 
+def _choose_as_gate_policy(page):
+    """As the executive head does in Settings → Casework gate (kept if they have chosen another)."""
+    gate = CaseworkGateSettings.load()
+    if gate.children_in_care_policy_id is None:
+        gate.children_in_care_policy = page
+        gate.save()
+
+
 def load():
     policies, guidance_index = ensure_structure()
     head = _user("head@symphony.example")
     guidance = [_guidance(guidance_index, data) for data in GUIDANCE]
     page = _policy(policies, head, guidance)
+    _choose_as_gate_policy(page)
     _receipts(page)
     return {"policy": page, "guidance": guidance}

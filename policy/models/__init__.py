@@ -2,10 +2,12 @@
 
 from .pages import AcknowledgeablePage, GuidanceIndexPage, GuidancePage, PolicyIndexPage, PolicyPage
 from .records import AcknowledgementAttempt, PolicyVersion, ReadReceipt
+from .settings import CaseworkGateSettings
 
 __all__ = [
     "AcknowledgeablePage",
     "AcknowledgementAttempt",
+    "CaseworkGateSettings",
     "GuidanceIndexPage",
     "GuidancePage",
     "PolicyIndexPage",

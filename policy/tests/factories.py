@@ -58,6 +58,16 @@ def make_policy(title="Children in Care policy", *, body=None, questions=None, p
     return PolicyPage.objects.get(pk=page.pk)
 
 
+def choose_as_gate_policy(page):
+    """What the executive head does in Settings → Casework gate: this policy gates casework."""
+    from policy.models import CaseworkGateSettings
+
+    settings = CaseworkGateSettings.load()
+    settings.children_in_care_policy = page
+    settings.save()
+    return page
+
+
 def make_guidance(title="Promoting the education of looked-after children", **fields):
     index = GuidanceIndexPage.objects.get()
     fields.setdefault("summary", "Statutory guidance for local authorities.")

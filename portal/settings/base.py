@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "trust.middleware.RequireMFAMiddleware",
     "trust.middleware.IdleSessionMiddleware",
     "trust.middleware.NoStoreForSignedInMiddleware",
+    "casework.gate.CaseworkGateMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "trust.personal_pages.PersonalPageCacheMiddleware",
 ]

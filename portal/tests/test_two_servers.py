@@ -94,9 +94,9 @@ def servers(django_db_setup, django_db_blocker, s3_server, tmp_path_factory):
 
 @pytest.fixture
 def policy(personas):
-    from policy.tests.factories import make_policy
+    from policy.tests.factories import choose_as_gate_policy, make_policy
 
-    return make_policy(title="Children in Care policy")
+    return choose_as_gate_policy(make_policy(title="Children in Care policy"))
 
 
 def revision_in_form(html):
