@@ -59,6 +59,7 @@ def prepare_database(schools, staff):
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", DB_NAME], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
     manage("migrate", "--noinput", "-v", "0")
+    manage("createcachetable")  # the shared cache when there is no Redis (portal/settings/bench.py)
     manage("collectstatic", "--noinput", "-v", "0")  # production settings use the manifest storage
     manage("load_demo")
     manage(

@@ -83,8 +83,12 @@ def parse_calendar(data: bytes):
     for event in cal.walk("VEVENT"):
         if event.get("dtstart") is None:
             continue
-        start = _as_date(event.get("dtstart"))
-        end = _as_date(event.get("dtend")) - datetime.timedelta(days=1) if event.get("dtend") else start
+        try:
+            start = _as_date(event.get("dtstart"))
+            end = _as_date(event.get("dtend")) - datetime.timedelta(days=1) if event.get("dtend") else start
+        except (ValueError, OverflowError) as exc:  # icalendar's broken-property error is a ValueError
+            summary = str(event.get("summary", "")).strip() or "an event"
+            raise CalendarImportError(f"{summary}: its start or end date cannot be read ({exc}).") from exc
         yield str(event.get("summary", "")).strip(), _categories(event), start, max(start, end)
 
 

@@ -48,6 +48,16 @@ class ImportResult:
         )
 
 
+def _records(reader, errors):
+    """Each line's values with its line number; a line the csv module cannot read (a cell over its size
+    limit, say) ends the file with that line's error, as a person can mend and upload again."""
+    try:
+        for raw in reader:
+            yield reader.line_num, raw
+    except csv.Error as exc:  # raised before the reader counts the line it could not read
+        errors.append(f"Line {reader.line_num + 1}: this line cannot be read ({exc}). Nothing was imported.")
+
+
 def parse(text: str) -> tuple[list[StaffRow], list[str]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -56,7 +66,7 @@ def parse(text: str) -> tuple[list[StaffRow], list[str]]:
         return [], [f"Line 1: the file needs the columns {', '.join(REQUIRED_COLUMNS)}; missing {', '.join(missing)}."]
     reader.fieldnames = headers
     rows, errors, seen = [], [], {}
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in _records(reader, errors):
         values = {k: (v or "").strip() for k, v in raw.items() if k}
         if not any(values.values()):
             continue

@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+os.environ.setdefault("SHARED_CACHE", "database")  # when no REDIS_URL: the runner creates the table
 
 from .production import *  # noqa: E402,F403
 

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, REDIS_URL
 from .env import env_bool, env_int, env_list, env_str
 
 SECRET_KEY = env_str("SECRET_KEY", required=True)
@@ -14,6 +14,16 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # one costs more than a whole cached page.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Rate limits, lockouts and used TOTP codes live in the cache: each worker keeping its own would let a
+# code be replayed at another worker and multiply every limit by the number of workers.
+SHARED_CACHE = "redis" if REDIS_URL else env_str("SHARED_CACHE", "")
+if SHARED_CACHE == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
+elif SHARED_CACHE != "redis":
+    raise ImproperlyConfigured(
+        "Production needs a cache that every worker shares: set REDIS_URL (redis://…), or set "
+        "SHARED_CACHE=database and run `manage.py createcachetable`."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("The environment variable ALLOWED_HOSTS must be set (comma-separated host names).")

@@ -79,14 +79,10 @@ def server_environment(**overrides) -> dict:
 
 
 def collect_static(env: dict) -> None:
-    """Production keeps static files in a manifest storage: collect them once for the servers."""
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=180,
-    )
+    """Production keeps static files in a manifest storage: collect them once for the servers. Without
+    Redis, the servers share the database cache: its table is made here too."""
+    for command in (["collectstatic", "--noinput", "-v", "0"], ["createcachetable"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=180)
 
 
 class AppServer:

@@ -11,11 +11,12 @@ GOOD = {
     "SECRET_KEY": "a-long-production-like-secret-key-0123456789-abcdefghijklmnop",
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
     "ALLOWED_HOSTS": "portal.symphony.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
 def load_production(expression="settings.DEBUG", **env):
-    ours = {*GOOD, "DJANGO_SETTINGS_MODULE", "REDIS_URL", "PERSONAL_PAGE_CACHE", "DB_CONN_MAX_AGE"}
+    ours = {*GOOD, "DJANGO_SETTINGS_MODULE", "SHARED_CACHE", "PERSONAL_PAGE_CACHE", "DB_CONN_MAX_AGE"}
     base = {k: v for k, v in os.environ.items() if k not in ours}
     code = f"import django; django.setup(); from django.conf import settings; print({expression})"
     return subprocess.run(
@@ -41,10 +42,19 @@ def test_production_keeps_database_connections_and_checks_them_before_reuse():
     assert result.stdout.strip() == "60 True"
 
 
-def test_personal_page_copies_are_on_only_with_a_shared_cache():
-    alone = load_production("settings.PERSONAL_PAGE_CACHE", **GOOD)
-    shared = load_production("settings.PERSONAL_PAGE_CACHE", **GOOD, REDIS_URL="redis://127.0.0.1:6379/0")
-    assert (alone.stdout.strip(), shared.stdout.strip()) == ("False", "True"), alone.stderr + shared.stderr
+def test_personal_page_copies_are_on_with_redis_and_can_be_switched_off():
+    shared = load_production("settings.PERSONAL_PAGE_CACHE", **GOOD)
+    off = load_production("settings.PERSONAL_PAGE_CACHE", **GOOD, PERSONAL_PAGE_CACHE="false")
+    assert (shared.stdout.strip(), off.stdout.strip()) == ("True", "False"), shared.stderr + off.stderr
+
+
+def test_production_refuses_to_start_without_a_cache_every_worker_shares():
+    without = {k: v for k, v in GOOD.items() if k != "REDIS_URL"}
+    result = load_production(**without)
+    assert result.returncode != 0
+    assert "Production needs a cache that every worker shares: set REDIS_URL" in result.stderr
+    database = load_production('settings.CACHES["default"]["BACKEND"]', **without, SHARED_CACHE="database")
+    assert database.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", database.stderr
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
@@ -63,7 +73,7 @@ def test_production_refuses_sqlite():
 
 def test_production_never_loads_the_demo_trust():
     code = "import django; django.setup(); from django.core.management import call_command; call_command('load_demo')"
-    base = {k: v for k, v in os.environ.items() if k not in GOOD}
+    base = {k: v for k, v in os.environ.items() if k not in GOOD and k != "SHARED_CACHE"}
     result = subprocess.run(
         [sys.executable, "-c", code],
         env={**base, **GOOD, "DJANGO_SETTINGS_MODULE": "portal.settings.production"},

@@ -176,3 +176,24 @@ def test_a_file_that_is_not_icalendar_is_refused_with_a_message(brook, client):
     upload = SimpleUploadedFile("x.ics", b"hello", content_type="text/calendar")
     response = client.post("/admin/trust/calendar/import/", {"school": brook.pk, "file": upload})
     assert "Nothing was imported" in response.content.decode()
+
+
+def test_an_impossible_date_in_a_term_file_is_refused_with_a_message(brook, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import sign_in
+    from trust.enums import Role
+    from trust.tests.factories import MembershipFactory, UserFactory
+
+    admin = UserFactory(email="dpo4@symphony.example")
+    MembershipFactory(user=admin, role=Role.TRUST_ADMIN, school=None)
+    sign_in(client, admin)
+    ics = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:1\r\nSUMMARY:Autumn 1\r\n"
+        b"DTSTART;VALUE=DATE:20261399\r\nDTEND;VALUE=DATE:20261024\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    upload = SimpleUploadedFile("x.ics", ics, content_type="text/calendar")
+    response = client.post("/admin/trust/calendar/import/", {"school": brook.pk, "file": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Autumn 1: its start or end date cannot be read" in page and "Nothing was imported" in page

@@ -213,3 +213,12 @@ def test_a_password_stored_the_old_way_is_stored_with_argon2id_after_signing_in(
         assert client.get("/").status_code == 200
     staff.refresh_from_db()
     assert staff.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_a_flood_of_failed_sign_ins_from_one_address_does_not_shut_out_a_colleague(client, personas):
+    school_address = {"REMOTE_ADDR": "10.20.30.40"}
+    for n in range(400):
+        client.post("/accounts/login/", {"login": f"made-up-{n}@symphony.example", "password": "guess"}, **school_address)
+    colleague = client.post("/accounts/login/", {"login": personas.staff.email, "password": PASSWORD}, **school_address)
+    assert colleague.status_code == 302 and colleague.url == "/"
+    assert client.session["_auth_user_id"] == str(personas.staff.pk)

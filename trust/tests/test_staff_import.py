@@ -109,3 +109,16 @@ def test_the_admin_upload_shows_every_bad_line(client, personas):
     assert response.status_code == 200
     assert "Line 2: &#x27;nope&#x27; is not a valid email address." in response.content.decode()
     assert "Nothing was imported" in response.content.decode()
+
+
+def test_a_cell_too_big_for_the_csv_reader_is_a_numbered_line_not_a_server_error(client, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sign_in(client, personas.admin)
+    huge = b"email,first_name,last_name\nann.ash@symphony.example,Ann,Ash\nbob@symphony.example," + b"x" * 200_000 + b",B\n"
+    upload = SimpleUploadedFile("staff.csv", huge, content_type="text/csv")
+    response = client.post("/admin/trust/import-staff/", {"school": personas.brook.pk, "file": upload})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Line 3: this line cannot be read (field larger than field limit" in page
+    assert not User.objects.filter(email="ann.ash@symphony.example").exists()
