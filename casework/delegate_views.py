@@ -22,9 +22,11 @@ from .delegate_forms import ActivityForm, AttainmentForm, ProgressForm, TargetFo
 from .enums import AuditAction, DelegatedSection, PEPStatus
 from .gate import gate_for
 from .models import PEP, Activity, Delegation, Target, TargetProgress
+from .models.peps import LOCKED_STATUS
 from .views import no_store
 
-LOCKED_STATUSES = (PEPStatus.READY, PEPStatus.SIGNED_OFF)
+# Stricter than the sign-off lock (LOCKED_STATUS, which the models enforce): a delegate also stops at "ready".
+LOCKED_STATUSES = (PEPStatus.READY, LOCKED_STATUS)
 
 # Each form on the page (the posted `action`) and the delegated section it belongs to.
 ACTIONS = {
