@@ -38,9 +38,13 @@ class CaseworkPermissionHelper(PermissionHelper):
         return self.in_scope(user, obj) and super().user_can_inspect_obj(user, obj)
 
     def user_can_edit_obj(self, user, obj):
+        if getattr(obj, "is_locked", False):  # a signed-off PEP, or a target of one: reopen it first
+            return False
         return self.in_scope(user, obj) and super().user_can_edit_obj(user, obj)
 
     def user_can_delete_obj(self, user, obj):
+        if getattr(obj, "is_locked", False):
+            return False
         child = obj if isinstance(obj, Child) else getattr(obj, "child", None)
         if child is not None and getattr(child, "legal_hold", False):
             return False

@@ -17,6 +17,7 @@ from . import audit
 from .admin_lists import declared_filter_parameters, unusable_query
 from .enums import AuditAction
 from .forms import STORAGE_ERRORS
+from .models.peps import LOCKED_MESSAGE
 
 STORAGE_FAILED = (
     "The document could not be stored: the file store did not answer. Nothing has been saved. "
@@ -28,6 +29,17 @@ class ScopedInstanceMixin:
     def dispatch(self, request, *args, **kwargs):
         if not self.model_admin.get_queryset(request).filter(pk=self.instance.pk).exists():
             raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RefuseLockedMixin:
+    """A signed-off PEP, or a target of one, opens read-only with the reason, not the admin's generic refusal
+    (the permission helper refuses it as well)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if getattr(self.instance, "is_locked", False):
+            messages.error(request, LOCKED_MESSAGE)
+            return redirect(self.url_helper.get_action_url("inspect", self.pk_quoted))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -83,13 +95,13 @@ class CaseworkCreateView(_SaveWithoutSiteHistory, CreateView):
     audit_action = AuditAction.CREATE
 
 
-class CaseworkEditView(ScopedInstanceMixin, _SaveWithoutSiteHistory, EditView):
+class CaseworkEditView(ScopedInstanceMixin, RefuseLockedMixin, _SaveWithoutSiteHistory, EditView):
     def get(self, request, *args, **kwargs):
         audit.record(request, AuditAction.READ, self.instance)
         return super().get(request, *args, **kwargs)
 
 
-class CaseworkDeleteView(ScopedInstanceMixin, DeleteView):
+class CaseworkDeleteView(ScopedInstanceMixin, RefuseLockedMixin, DeleteView):
     def post(self, request, *args, **kwargs):
         from django.db.models import ProtectedError
 

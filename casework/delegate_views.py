@@ -11,7 +11,7 @@ gate applies.
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,9 +21,11 @@ from . import audit
 from .delegate_forms import ActivityForm, AttainmentForm, ProgressForm, TargetForm, ViewsForm
 from .enums import AuditAction, DelegatedSection, PEPStatus
 from .models import PEP, Activity, Delegation, Target, TargetProgress
+from .models.peps import LOCKED_STATUS
 from .views import no_store
 
-LOCKED_STATUSES = (PEPStatus.READY, PEPStatus.SIGNED_OFF)
+# Stricter than the sign-off lock (LOCKED_STATUS, which the models enforce): a delegate also stops at "ready".
+LOCKED_STATUSES = (PEPStatus.READY, LOCKED_STATUS)
 
 # Each form on the page (the posted `action`) and the delegated section it belongs to.
 ACTIONS = {
@@ -152,6 +154,9 @@ def delegated_child(request, pk):
                 messages.success(request, SAVED[action])
             else:
                 messages.error(request, pep_lock_message(PEP.objects.get(pk=pep.pk)))
+            return redirect("casework:delegated_child", pk=delegation.pk)
+        if form.has_error(NON_FIELD_ERRORS, code="pep_locked"):  # signed off since the page was read
+            messages.error(request, pep_lock_message(PEP.objects.get(pk=pep.pk)))
             return redirect("casework:delegated_child", pk=delegation.pk)
         messages.error(request, "Nothing was saved: put right what is marked below.")
     audit.record(request, AuditAction.READ, child, detail="delegated entry")

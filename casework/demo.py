@@ -279,9 +279,7 @@ def load():
                 pep, _ = _pep(
                     child,
                     term,
-                    PEPStatus.SIGNED_OFF if story == "settled" else PEPStatus.IN_PROGRESS,
-                    signed_off_by=dt if story == "settled" else None,
-                    signed_off_at=timezone.now() if story == "settled" else None,
+                    PEPStatus.IN_PROGRESS,  # the settled child's is signed off once its targets are in
                     meeting_date=pep_meeting(term),
                     attendees="Designated teacher\nSocial worker\nFoster carer\nVirtual school adviser",
                     childs_views="Wants help with times tables.",
@@ -321,6 +319,10 @@ def load():
                 Review.objects.create(
                     child=child, kind="pep", held_on=anchors["review_on"], representative="Designated teacher"
                 )
+                if story == "settled":  # a signed-off PEP is locked, so it is signed off last
+                    PEP.objects.filter(pk=pep.pk).update(
+                        status=PEPStatus.SIGNED_OFF, signed_off_by=dt, signed_off_at=timezone.now()
+                    )
                 staff = User.objects.filter(username=f"staff1.{school.slug}@symphony.example").first()
                 if staff and story == "settled":
                     SharedRecommendation.objects.create(

@@ -21,7 +21,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ from trust.school_days import MissingTermDates
 
 from . import audit
 from .deadlines import DeadlineEngine
-from .enums import AuditAction, DeadlineKind, DocumentCategory, PEPStatus
+from .enums import AuditAction, DeadlineKind, DocumentCategory
 from .models import (
     PEP,
     Activity,
@@ -45,6 +45,7 @@ from .models import (
     Child,
     Delegation,
     IdentityChange,
+    PEPStatusChange,
     SharedRecommendation,
     Target,
     TargetProgress,
@@ -82,7 +83,12 @@ def children_with_casework(user):
         .annotate(has_child_protection_documents=Exists(child_protection))
         .select_related("school")
         .prefetch_related(
-            Prefetch("peps", queryset=PEP.objects.order_by("-period_starts_on").prefetch_related(targets)),
+            Prefetch(
+                "peps",
+                queryset=PEP.objects.order_by("-period_starts_on")
+                .select_related("signed_off_by")
+                .prefetch_related(targets),
+            ),
             "reviews",
             "transitions",
         )
@@ -124,6 +130,9 @@ def child_detail(request, pk):
     history = Prefetch("identity_history", queryset=IdentityChange.objects.select_related("recorded_by"))
     child = get_object_or_404(children_with_casework(request.user).prefetch_related(history), pk=pk)
     engine = DeadlineEngine([child.school])
+    peps = list(child.peps.all())
+    changes = PEPStatusChange.objects.select_related("changed_by").order_by("changed_at", "pk")
+    prefetch_related_objects(peps, Prefetch("status_changes", queryset=changes))
     audit.record(request, AuditAction.READ, child)
     return render(
         request,
@@ -132,9 +141,8 @@ def child_detail(request, pk):
             "child": child,
             "shares": SharedRecommendation.objects.filter(pep__child=child).select_related("shared_with", "pep"),
             "deadlines": engine.deadlines_for(child),
-            "peps": child.peps.all(),
+            "peps": peps,
             "documents": CaseDocument.objects.filter(child=child),
-            "statuses": PEPStatus,
             "can_export": can_export_subject_access(request.user, child),
             **delegated_entry_context(child),
         },
@@ -233,13 +241,18 @@ def document_download(request, pk):
 @require_POST
 def pep_status(request, pk):
     pep = get_object_or_404(PEP.objects.for_user(request.user).select_related("child"), pk=pk)
+    was_locked = pep.is_locked
     try:
         pep.move_to(request.POST.get("status", ""), request.user, reason=request.POST.get("reason", ""))
     except (ValidationError, ValueError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         audit.record(request, AuditAction.CHANGE, pep, detail=f"status {pep.status}")
-        messages.success(request, f"The PEP is now {pep.get_status_display().lower()}.")
+        status = pep.get_status_display().lower()
+        if was_locked:
+            messages.success(request, f"The PEP is reopened and now {status}: it can be changed again.")
+        else:
+            messages.success(request, f"The PEP is now {status}.")
     return redirect("casework:child", pk=pep.child_id)
 
 

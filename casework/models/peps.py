@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -18,15 +19,68 @@ TRANSITIONS = {
     PEPStatus.DRAFT: {PEPStatus.IN_PROGRESS},
     PEPStatus.IN_PROGRESS: {PEPStatus.READY, PEPStatus.DRAFT},
     PEPStatus.READY: {PEPStatus.SIGNED_OFF, PEPStatus.IN_PROGRESS},
-    PEPStatus.SIGNED_OFF: set(),
+    PEPStatus.SIGNED_OFF: {PEPStatus.IN_PROGRESS},  # reopening: the designated teacher, with a reason
 }
+REOPEN = (PEPStatus.SIGNED_OFF, PEPStatus.IN_PROGRESS)
+
+# The sign-off lock, in one place: a signed-off PEP, its SMART targets and their progress notes cannot be
+# created, changed or deleted, whatever the path (admin, delegate, code), until it is reopened with a reason.
+LOCKED_STATUS = PEPStatus.SIGNED_OFF
+LOCKED_MESSAGE = "This PEP is signed off: reopen it with a reason before changing it."
+# What the workflow itself writes (`move_to`): the only fields of a signed-off PEP that may still change.
+WORKFLOW_FIELDS = frozenset({"status", "signed_off_by", "signed_off_at"})
+
+
+class PEPLocked(ValidationError):
+    """Raised by any save or delete of a signed-off PEP or a record that is part of it; a form shows it."""
+
+    def __init__(self):
+        super().__init__(LOCKED_MESSAGE, code="pep_locked")
 
 
 class PEPQuerySet(ScopedQuerySet):
-    pass
+    def locked(self):
+        return self.filter(status=LOCKED_STATUS)
 
 
-class PEP(models.Model):
+class PartOfPEP:
+    """A record that is part of a PEP: refused (PEPLocked) on clean, save and delete while that PEP, as
+    stored, is signed off. `lock_query` says which PEPs: the one it belongs to now and the one it is
+    stored under (a record cannot be moved out of, or into, a signed-off PEP)."""
+
+    def lock_query(self) -> Q | None:
+        raise NotImplementedError
+
+    def refuse_if_locked(self):
+        query = self.lock_query()
+        if query is not None and PEP.objects.locked().filter(query).exists():
+            raise PEPLocked
+
+    def writes_only_workflow(self, update_fields) -> bool:
+        return False
+
+    def save(self, *args, **kwargs):
+        if not self.writes_only_workflow(kwargs.get("update_fields")):
+            self.refuse_if_locked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_if_locked()
+        return super().delete(*args, **kwargs)
+
+
+def _any_of(**lookups) -> Q | None:
+    """`Q(a=1) | Q(b=2)` over the lookups whose value is set (None would match PEPs with no such row)."""
+    terms = [Q(**{name: value}) for name, value in lookups.items() if value is not None]
+    if not terms:
+        return None
+    query = terms[0]
+    for term in terms[1:]:
+        query |= term
+    return query
+
+
+class PEP(PartOfPEP, models.Model):
     """The school's working copy of a child's Personal Education Plan for one term."""
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="peps")
@@ -78,6 +132,22 @@ class PEP(models.Model):
             self.due_on = self.compute_due_on()
         super().save(*args, **kwargs)
 
+    @property
+    def is_locked(self) -> bool:
+        """Signed off: nothing in it may change until the designated teacher reopens it with a reason."""
+        return self.status == LOCKED_STATUS
+
+    def lock_query(self):
+        return _any_of(pk=self.pk)
+
+    def next_statuses(self) -> list[PEPStatus]:
+        """Where the workflow lets this PEP move now, in the workflow's order."""
+        return [status for status in PEPStatus if status in TRANSITIONS[self.status]]
+
+    def writes_only_workflow(self, update_fields) -> bool:
+        """The workflow (move_to) alone may still move a signed-off PEP (to reopen it)."""
+        return bool(update_fields) and set(update_fields) <= WORKFLOW_FIELDS
+
     def compute_due_on(self):
         """From the deadline engine; None when the school has no term dates for the year (shown as an error)."""
         from trust.school_days import MissingTermDates
@@ -90,6 +160,7 @@ class PEP(models.Model):
             return None
 
     def clean(self):
+        self.refuse_if_locked()
         if self.period_starts_on and self.period_ends_on and self.period_ends_on < self.period_starts_on:
             raise ValidationError({"period_ends_on": "The PEP's period must end on or after the day it starts."})
 
@@ -98,7 +169,9 @@ class PEP(models.Model):
         return sum((t.ppplus_allocated for t in self.targets.all()), Decimal(0))
 
     def move_to(self, status: str, user, reason: str = "") -> "PEPStatusChange":
-        """Move the PEP on its workflow. Sending back needs a reason; only the school's DT signs off."""
+        """Move the PEP on its workflow. Sending back and reopening need a reason; only the school's DT signs
+        off or reopens. Reopening keeps the status history (the earlier sign-off stays in it) and clears the
+        PEP's current sign-off, so signing off again records a new time."""
         from trust.access import has_role
         from trust.enums import Role
 
@@ -110,12 +183,18 @@ class PEP(models.Model):
             (PEPStatus.READY, PEPStatus.IN_PROGRESS),
             (PEPStatus.IN_PROGRESS, PEPStatus.DRAFT),
         }
+        reopening = (self.status, status) == REOPEN
         if going_back and not reason.strip():
             raise ValidationError(
                 "Say why the PEP is being sent back, so the person who wrote it knows what to change."
             )
-        if status == PEPStatus.SIGNED_OFF and not has_role(user, Role.DESIGNATED_TEACHER, school=self.child.school_id):
+        if reopening and not reason.strip():
+            raise ValidationError("Say why the PEP is being reopened: the reason is kept in its status history.")
+        is_dt = has_role(user, Role.DESIGNATED_TEACHER, school=self.child.school_id)
+        if status == PEPStatus.SIGNED_OFF and not is_dt:
             raise ValidationError("Only the school's designated teacher can sign off a PEP.")
+        if reopening and not is_dt:
+            raise ValidationError("Only the school's designated teacher can reopen a signed-off PEP.")
         with transaction.atomic():
             change = PEPStatusChange.objects.create(
                 pep=self, from_status=self.status, to_status=status, changed_by=user, reason=reason.strip()
@@ -123,6 +202,8 @@ class PEP(models.Model):
             self.status = status
             if status == PEPStatus.SIGNED_OFF:
                 self.signed_off_by, self.signed_off_at = user, change.changed_at
+            if reopening:
+                self.signed_off_by, self.signed_off_at = None, None  # the history keeps who signed off, and when
             self.save(update_fields=["status", "signed_off_by", "signed_off_at"])
         return change
 
@@ -157,7 +238,7 @@ SMART_PARTS = {
 }
 
 
-class Target(ClusterableModel):
+class Target(PartOfPEP, ClusterableModel):
     """A SMART target in a PEP."""
 
     pep = models.ForeignKey(PEP, on_delete=models.CASCADE, related_name="targets")
@@ -192,7 +273,15 @@ class Target(ClusterableModel):
     def child(self):
         return self.pep.child
 
+    @property
+    def is_locked(self) -> bool:
+        return self.pep.is_locked
+
+    def lock_query(self):
+        return _any_of(pk=self.pep_id, targets__pk=self.pk)
+
     def clean(self):
+        self.refuse_if_locked()
         errors = {}
         for name, message in SMART_PARTS.items():
             value = getattr(self, name)
@@ -216,7 +305,7 @@ class Target(ClusterableModel):
         )
 
 
-class TargetProgress(models.Model):
+class TargetProgress(PartOfPEP, models.Model):
     target = ParentalKey(Target, on_delete=models.CASCADE, related_name="progress_notes")
     noted_on = models.DateField(default=timezone.localdate)
     note = models.TextField()
@@ -230,3 +319,9 @@ class TargetProgress(models.Model):
 
     def __str__(self):
         return f"Progress note {self.noted_on:%d %b %Y}"
+
+    def lock_query(self):
+        return _any_of(targets__pk=self.target_id, targets__progress_notes__pk=self.pk)
+
+    def clean(self):
+        self.refuse_if_locked()

@@ -4,6 +4,8 @@ import pytest
 import time_machine
 
 from casework import gate
+from casework.enums import PEPStatus
+from casework.models import PEP
 from conftest import sign_in
 
 from .factories import (
@@ -27,8 +29,10 @@ def _children(personas, n):
     for i in range(n):
         school = personas.brook if i % 2 else personas.meadow
         child = ChildFactory(school=school, started_on=datetime.date(2026, 9, 7))
-        pep = PEPFactory(child=child, signed_off=bool(i % 3))
+        pep = PEPFactory(child=child)
         TargetFactory(pep=pep, by_when=datetime.date(2026, 11, 2))
+        if i % 3:  # signed off once its target is in (a signed-off PEP is locked)
+            PEP.objects.filter(pk=pep.pk).update(status=PEPStatus.SIGNED_OFF)
         ReviewFactory(child=child, held_on=datetime.date(2026, 12, 8))
         TransitionFactory(child=child)
         CaseDocumentFactory.build(child=child)
