@@ -1,10 +1,8 @@
 """Term dates in and out as iCalendar (RFC 5545) through the `icalendar` package.
 
 Export: every term part is an all-day event with CATEGORIES:TERM, every INSET or closure day one
-with CATEGORIES:INSET or CLOSURE. Import reads the same, and also the files local authorities and
-schools publish: an event is an INSET or closure day when its category or summary says so, and a term
-part otherwise. Events named as holidays or half terms are skipped (the gaps between terms are the
-holidays).
+with CATEGORIES:INSET or CLOSURE. Import reads the same, and the files local authorities and schools
+publish, through the plan in trust/term_dates.py, which a person sees before anything is saved.
 """
 
 import datetime
@@ -14,9 +12,9 @@ import icalendar
 from django.db import transaction
 
 from .calendar_models import NonTeachingDay, Term, academic_year_of
+from .term_dates import Plan, TermDatesError, read_plan
 
 PRODID = "-//Symphony Learning Trust//Staff portal school calendar//EN"
-_SKIP_WORDS = ("holiday", "half term", "half-term", "bank holiday")
 
 
 @dataclass
@@ -62,80 +60,45 @@ def export_calendar(school, academic_year: str | None = None) -> bytes:
     return cal.to_ical()
 
 
-def _as_date(value) -> datetime.date:
-    value = value.dt if hasattr(value, "dt") else value
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _categories(event) -> set[str]:
-    found = set()
-    raw = event.get("categories")
-    for item in raw if isinstance(raw, list) else [raw] if raw is not None else []:
-        found.update(str(c).upper() for c in getattr(item, "cats", [item]))
-    return found
-
-
-def parse_calendar(data: bytes):
+def read_calendar(data: bytes) -> Plan:
+    """The plan a file gives (trust/term_dates.py), or a CalendarImportError saying why it cannot be read."""
     try:
-        cal = icalendar.Calendar.from_ical(data)
-    except ValueError as exc:
-        raise CalendarImportError("This file is not an iCalendar (.ics) file.") from exc
-    for event in cal.walk("VEVENT"):
-        if event.get("dtstart") is None:
-            continue
-        try:
-            start = _as_date(event.get("dtstart"))
-            end = _as_date(event.get("dtend")) - datetime.timedelta(days=1) if event.get("dtend") else start
-        except (ValueError, OverflowError) as exc:  # icalendar's broken-property error is a ValueError
-            summary = str(event.get("summary", "")).strip() or "an event"
-            raise CalendarImportError(f"{summary}: its start or end date cannot be read ({exc}).") from exc
-        yield str(event.get("summary", "")).strip(), _categories(event), start, max(start, end)
+        return read_plan(data)
+    except TermDatesError as exc:
+        raise CalendarImportError(str(exc)) from exc
 
 
 @transaction.atomic
-def import_calendar(school, data: bytes, replace: bool = False) -> ImportResult:
-    """Add the file's terms and INSET/closure days to the school's calendar (replacing those years if asked)."""
-    result = ImportResult()
-    events = list(parse_calendar(data))
+def import_calendar(school, data: bytes, replace: bool = False, ignore_unclassified: bool = False) -> ImportResult:
+    """Save the file's terms and INSET/closure days to the school's calendar (replacing those years if asked).
+    Refuses, saving nothing, when the plan has a reason to (see Plan.refusals)."""
+    plan = read_calendar(data)
+    refusals = plan.refusals(ignore_unclassified=ignore_unclassified)
+    if refusals:
+        raise CalendarImportError(" ".join(refusals))
+    result = ImportResult(skipped=[e.label for e in plan.unclassified])
     if replace:
-        years = {academic_year_of(start) for _, _, start, _ in events}
+        years = set(plan.years)
         Term.objects.filter(school=school, academic_year__in=years).delete()
         for day in NonTeachingDay.objects.filter(school=school):
             if academic_year_of(day.date) in years:
                 day.delete()
-    for summary, categories, start, end in events:
-        lowered = summary.lower()
-        if "INSET" in categories or "inset" in lowered or "training day" in lowered:
-            kind = NonTeachingDay.Kind.INSET
-        elif "CLOSURE" in categories or "closure" in lowered or "closed" in lowered:
-            kind = NonTeachingDay.Kind.CLOSURE
-        elif "TERM" in categories or not any(word in lowered for word in _SKIP_WORDS):
-            kind = None
-        else:
-            result.skipped.append(summary or f"event on {start:%d %b %Y}")
-            continue
-        if kind is None:
-            term = Term(
-                school=school,
-                academic_year=academic_year_of(start),
-                name=summary[:50] or "Term",
-                starts_on=start,
-                ends_on=end,
-            )
-            term.full_clean()
-            term.save()
-            result.terms += 1
-            continue
-        reason = summary.split(":", 1)[1].strip() if ":" in summary else ""
-        day = start
-        while day <= end:
-            if day.weekday() < 5:
-                _, created = NonTeachingDay.objects.update_or_create(
-                    school=school, date=day, defaults={"kind": kind, "reason": reason[:200]}
-                )
-                if kind == NonTeachingDay.Kind.INSET:
-                    result.inset_days += 1
-                else:
-                    result.closure_days += 1
-            day += datetime.timedelta(days=1)
+    for planned in plan.terms:
+        term = Term(
+            school=school,
+            academic_year=planned.academic_year,
+            name=planned.name[:50],
+            starts_on=planned.starts_on,
+            ends_on=planned.ends_on,
+        )
+        term.full_clean()
+        term.save()
+        result.terms += 1
+    for days, kind in ((plan.inset_days, NonTeachingDay.Kind.INSET), (plan.closure_days, NonTeachingDay.Kind.CLOSURE)):
+        for day, reason in days:
+            NonTeachingDay.objects.update_or_create(school=school, date=day, defaults={"kind": kind, "reason": reason})
+            if kind == NonTeachingDay.Kind.INSET:
+                result.inset_days += 1
+            else:
+                result.closure_days += 1
     return result
