@@ -72,7 +72,8 @@ def _record(action, membership, grant) -> None:
     role_label = Role(role).label
     verb = "granted to" if action == AuditAction.GRANT else "revoked from"
     actor = _actor()
-    detail = f"{role_label} at {school.slug if school else 'the trust'} {verb} user {user_id} ({getattr(person, 'email', '')})"
+    place = f"school {school_id}" if school_id else "the trust"  # ids, as every audit event: never a name
+    detail = f"{role_label} at {place} {verb} user {user_id} ({getattr(person, 'email', '')})"
     event = audit.record(None, action, membership, user=actor, actor=NO_ONE_SIGNED_IN, detail=detail, school=school_id)
     _tell_the_executive_head(action, actor, person, role_label, where, membership, event)
 

@@ -87,7 +87,8 @@ class Membership(models.Model):
     def remember_stored_state(self):
         """What the database holds, so a save can tell a grant or a revocation from any other edit
         (casework/signals.py audits casework role grants). No query: read from the loaded row."""
-        self._stored = {name: self.__dict__.get(name) for name in ("role", "school_id", "ended_on", "user_id")}
+        fields = ("role", "school_id", "ended_on", "user_id")
+        self._stored = {name: self.__dict__[name] for name in fields if name in self.__dict__}  # not deferred ones
 
     @property
     def stored_state(self) -> dict | None:

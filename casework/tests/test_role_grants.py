@@ -47,7 +47,9 @@ def test_the_admin_granting_themselves_dt_at_castle_is_audited_and_the_head_is_t
     assert event.user_label == "admin@symphony.example"
     assert event.school_id == personas.castle.pk and event.child_id is None
     assert event.object_type == "membership" and event.object_id == str(membership.pk)
-    assert event.detail == f"Designated teacher at castle granted to user {personas.admin.pk} (admin@symphony.example)"
+    assert event.detail == (
+        f"Designated teacher at school {personas.castle.pk} granted to user {personas.admin.pk} (admin@symphony.example)"
+    )
     assert verify_chain() is None
 
     (email,) = mail.outbox
@@ -81,7 +83,9 @@ def test_ending_the_role_in_the_admin_is_audited_as_a_revocation(client, persona
     assert response.status_code == 302, response.content.decode()[:800]
     (event,) = _grants()[before:]
     assert event.action == "revoke" and event.user_id == personas.admin.pk and event.school_id == personas.castle.pk
-    assert event.detail.startswith(f"Designated teacher at castle revoked from user {personas.dt_castle.pk}")
+    assert event.detail.startswith(
+        f"Designated teacher at school {personas.castle.pk} revoked from user {personas.dt_castle.pk}"
+    )
     (email,) = mail.outbox
     assert email.subject == "Casework role revoked: Designated teacher at Castle Academy"
     assert personas.dt_castle.email in email.body
@@ -155,3 +159,12 @@ def test_other_roles_are_not_casework_grants(client, personas, heads_mail):
         assert _new_role(client, personas.nobody, Role.STAFF, personas.castle).status_code == 302
         assert _new_role(client, personas.nobody, Role.EXECUTIVE_HEAD, None).status_code == 302
     assert _grants().count() == before and not mail.outbox
+
+
+def test_a_membership_loaded_without_its_role_still_knows_what_it_held(personas):
+    membership = Membership.objects.only("id", "job_title").get(user=personas.dt_castle, role=Role.DESIGNATED_TEACHER)
+    before = _grants().count()
+    membership.ended_on = datetime.date.today()
+    membership.save()
+    (event,) = _grants()[before:]
+    assert event.action == "revoke" and event.school_id == personas.castle.pk
