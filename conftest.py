@@ -35,6 +35,7 @@ class Personas:
     dt_castle: object  # designated teacher of castle
     head: object  # executive head
     admin: object  # trust administrator
+    dpo: object  # data protection officer
     nobody: object  # signed in, no role
     make_delegate: object = field(default=None, repr=False)
     _delegate: object = field(default=None, repr=False)
@@ -55,6 +56,7 @@ class Personas:
             "dt_castle": self.dt_castle,
             "head": self.head,
             "admin": self.admin,
+            "dpo": self.dpo,
             "nobody": self.nobody,
         }
 
@@ -103,6 +105,7 @@ def personas(db):
         dt_castle=person("dt.castle@symphony.example", (Role.DESIGNATED_TEACHER, castle), (Role.STAFF, castle), mfa=True),
         head=person("head@symphony.example", (Role.EXECUTIVE_HEAD, None), mfa=True),
         admin=person("admin@symphony.example", (Role.TRUST_ADMIN, None), mfa=True),
+        dpo=person("dpo@symphony.example", (Role.DATA_PROTECTION_OFFICER, None), mfa=True),
         nobody=person("nobody@symphony.example"),
         make_delegate=lambda: person("mentor@symphony.example", (Role.STAFF, brook), mfa=True),
     )

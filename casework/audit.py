@@ -54,11 +54,20 @@ def _lock_the_chain() -> None:
 
 
 def record(
-    request, action: str, obj=None, *, child=None, user=None, detail: str = "", actor: str = "anonymous"
+    request,
+    action: str,
+    obj=None,
+    *,
+    child=None,
+    user=None,
+    detail: str = "",
+    actor: str = "anonymous",
+    school=None,
 ) -> CaseAuditEvent | None:
     """Append one event. `obj` is the record acted on (its type and id are logged, never its name).
 
-    `actor` names who acted when no one is signed in (a scheduled command, a receiving school's link)."""
+    `actor` names who acted when no one is signed in (a scheduled command, a receiving school's link).
+    `school` is the school an event about no child concerns (a casework role granted there)."""
     user = user if user is not None else getattr(request, "user", None)
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     child = child or _child_of(obj)
@@ -79,7 +88,7 @@ def record(
             object_type=object_type,
             object_id=object_id,
             child_id=child.pk if child is not None else None,
-            school_id=child.school_id if child is not None else None,
+            school_id=child.school_id if child is not None else getattr(school, "pk", school),
             ip=client_ip(request),
             detail=detail[:200],
             prev_hash=last.hash if last else GENESIS,

@@ -88,6 +88,8 @@ class AuditAction(models.TextChoices):
     TRANSFER = "transfer", "Transferred"
     RECEIPT = "receipt", "Receipt confirmed"
     REJECT = "reject", "Rejected"
+    GRANT = "grant", "Casework role granted"
+    REVOKE = "revoke", "Casework role revoked"
 
 
 class DelegatedSection(models.TextChoices):

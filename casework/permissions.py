@@ -1,8 +1,8 @@
 """Who may do what with casework: pure predicates, each beside the queryset it mirrors.
 
 Only a school's designated teacher sees its children; trust-wide roles see none unless they are also
-that school's designated teacher (trust.access.own_school_ids). The trust administrator, as data
-protection officer, may read the access log of a child (ids and times, no content).
+that school's designated teacher (trust.access.own_school_ids). The data protection officer may read
+the access log of any child (ids and times, no content) and make a subject access export of one child.
 """
 
 from django.db.models import Q
@@ -26,8 +26,18 @@ def child_queryset(user):
     return Child.objects.for_user(user)
 
 
+def is_data_protection_officer(user) -> bool:
+    return has_role(user, Role.DATA_PROTECTION_OFFICER)
+
+
 def can_view_access_log(user, child) -> bool:
-    return can_view_child(user, child) or has_role(user, Role.TRUST_ADMIN)
+    return child is not None and (can_view_child(user, child) or is_data_protection_officer(user))
+
+
+def can_export_subject_access(user, child) -> bool:
+    """The data protection officer only: not the trust administrator, not the child's designated teacher
+    (unless they also hold the DPO role). The child's designated teacher is told of each export."""
+    return child is not None and is_data_protection_officer(user)
 
 
 def keeps_trust_rules(user) -> bool:

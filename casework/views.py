@@ -1,9 +1,8 @@
 """The designated teacher's casework screens (outside the Wagtail admin) and the receiving school's link.
 
 Default deny: every view here answers 404 to anyone who is not the child's school's designated teacher
-(the access log and the subject access export also admit the trust administrator as data protection
-officer). Every response is
-no-store, and every read, download and transfer is written to the case audit log.
+(the access log also admits the data protection officer; the subject access export is the DPO's alone).
+Every response is no-store, and every read, download and transfer is written to the case audit log.
 """
 
 import datetime
@@ -16,6 +15,7 @@ from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -27,9 +27,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
-from trust.access import current_memberships, has_role, own_school_ids
+from trust.access import current_memberships, own_school_ids
 from trust.enums import Role
 from trust.models import School
 from trust.school_days import MissingTermDates
@@ -53,7 +53,7 @@ from .models import (
     TransitionDownload,
 )
 from .models.transitions import TOKEN_SALT, hash_token
-from .permissions import can_view_access_log
+from .permissions import can_export_subject_access, can_view_access_log, is_data_protection_officer
 
 
 def no_store(response):
@@ -183,12 +183,12 @@ def delegated_entry_context(child):
 
 def access_log_index(request):
     """Children whose access log the person may read: the DT's own (named), or every child by id for the DPO."""
-    trust_admin = has_role(request.user, Role.TRUST_ADMIN)
+    dpo = is_data_protection_officer(request.user)
     own = own_school_ids(request.user)
-    if not (trust_admin or own):
+    if not (dpo or own):
         raise Http404
     children = Child.objects.select_related("school")
-    if not trust_admin:
+    if not dpo:
         children = children.filter(school_id__in=own)
     counts = dict(
         CaseAuditEvent.objects.filter(child_id__in=children.values("pk"))
@@ -449,11 +449,6 @@ def deadlines_ics(request):
     return response
 
 
-def can_export_subject_access(user, child) -> bool:
-    """The data protection officer (the trust administrator) or the child's school's designated teacher."""
-    return child is not None and (has_role(user, Role.TRUST_ADMIN) or child.school_id in own_school_ids(user))
-
-
 def _plain(model_instance, exclude=()):
     """Every stored field of a record as JSON-ready values: dates ISO, choices with their labels, ids for links."""
     data = {}
@@ -511,13 +506,48 @@ def subject_access_record(child):
     return record
 
 
-@require_safe
-def subject_access_export(request, pk):
-    """A subject access export of one child's whole record, as a ZIP, for the DPO or the child's DT.
+REFERENCE_MAX_LENGTH = 64
 
-    record.json holds the child and every related record plus the audit events about them; documents/
-    holds every stored case document, read through the storage API. A legal hold does not stop it.
+
+def reference_problem(reference: str) -> str:
+    """What is wrong with a subject access request's reference, or "" when it will do."""
+    if not reference:
+        return "Enter the request reference before exporting."
+    if len(reference) > REFERENCE_MAX_LENGTH:
+        return f"The request reference can be {REFERENCE_MAX_LENGTH} characters at most."
+    if not reference.isprintable():
+        return "The request reference can hold letters, numbers, spaces and punctuation only."
+    return ""
+
+
+def _export_form(request, child, reference="", error="", status=200):
+    context = {"child": child, "reference": reference, "error": error, "max_length": REFERENCE_MAX_LENGTH}
+    return no_store(render(request, "casework/subject_access_export.html", context, status=status))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def subject_access_export(request, pk):
+    """A subject access export of one child's whole record, as a ZIP, by the data protection officer only.
+
+    GET shows the child's identity (to confirm it is the right child) and asks for the request's
+    reference; POST with the reference returns the ZIP, writes the export and its reference to the case
+    audit, and tells the child's school's designated teacher(s). record.json holds the child and every
+    related record plus the audit events about them; documents/ holds every stored case document, read
+    through the storage API. A legal hold does not stop it.
     """
+    if not is_data_protection_officer(request.user):
+        raise Http404
+    if request.method != "POST":
+        child = Child.objects.filter(pk=pk).select_related("school").first()
+        if child is None:
+            raise Http404
+        audit.record(request, AuditAction.READ, child, detail="subject access export: confirming the child")
+        return _export_form(request, child)
+    reference = request.POST.get("reference", "").strip()
+    problem = reference_problem(reference)
+    if problem:
+        child = get_object_or_404(Child.objects.select_related("school"), pk=pk)
+        return _export_form(request, child, reference[:128], problem, status=400)
     child = (
         Child.objects.filter(pk=pk)
         .select_related("school", "responsible_authority")
@@ -559,10 +589,12 @@ def subject_access_export(request, pk):
         payload = {
             "exported_at": exported_at.isoformat(),
             "exported_by_user_id": request.user.pk,
+            "request_reference": reference,
             "child": record,
         }
         archive.writestr("record.json", json.dumps(payload, indent=2, ensure_ascii=False))
-    audit.record(request, AuditAction.EXPORT, child, detail="subject access export")
+    event = audit.record(request, AuditAction.EXPORT, child, detail=f"subject access export, reference {reference}")
+    _tell_the_designated_teachers(request, child, reference, event)
     buffer.seek(0)
     response = FileResponse(
         buffer,
@@ -571,3 +603,33 @@ def subject_access_export(request, pk):
         content_type="application/zip",
     )
     return no_store(response)
+
+
+def _tell_the_designated_teachers(request, child, reference, event):
+    """The child's school's designated teacher(s) hear of the export: the school, who, the reference and a
+    link to the record. Never the child's name: an email leaves the portal."""
+    emails = list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role=Role.DESIGNATED_TEACHER,
+            memberships__school_id=child.school_id,
+            memberships__ended_on__isnull=True,
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if not emails:
+        return
+    dpo = request.user.get_full_name() or request.user.email
+    link = request.build_absolute_uri(reverse("casework:child", args=[child.pk]))
+    subject = f"Subject access export of a child's record at {child.school.name}"
+    body = (
+        f"A subject access export of a child's record at {child.school.name} was made by {dpo}, "
+        f"the data protection officer, on {timezone.localtime():%-d %B %Y at %H:%M}, "
+        f"with request reference {reference}.\n\n"
+        f"The child's record: {link}\n\n"
+        f"The export is in the record's access log (case audit entry {event.pk})."
+    )
+    transaction.on_commit(lambda: send_mail(subject, body, None, emails))

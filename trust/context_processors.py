@@ -14,5 +14,6 @@ def memberships(request):
         "current_memberships": held,
         "nav_briefing": bool(roles & BRIEFING_ROLES),
         "nav_casework": Role.DESIGNATED_TEACHER in roles,
+        "nav_access_log": Role.DATA_PROTECTION_OFFICER in roles,  # the DPO's way to the casework access log
         "nav_admin": bool(roles & {Role.EXECUTIVE_HEAD, Role.TRUST_ADMIN, Role.DESIGNATED_TEACHER}),
     }

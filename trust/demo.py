@@ -57,6 +57,9 @@ def load() -> dict:
     admin = _person("admin@symphony.example", "Aaron", "Patel")
     _grant(admin, Role.TRUST_ADMIN)
     _enrol_mfa(admin)
+    dpo = _person("dpo@symphony.example", "Priya", "Okafor")
+    _grant(dpo, Role.DATA_PROTECTION_OFFICER)
+    _enrol_mfa(dpo)
 
     for slug, school in schools.items():
         dt = _person(f"dt.{slug}@symphony.example", "Dana", f"{LAST_NAMES[slug]} (DT)")
@@ -73,4 +76,4 @@ def load() -> dict:
     mentor = _person("mentor.brook@symphony.example", "Morgan", "Brookes (Learning mentor)")
     _grant(mentor, Role.STAFF, schools["brook"])
     _enrol_mfa(mentor)
-    return {"schools": schools, "head": head, "admin": admin}
+    return {"schools": schools, "head": head, "admin": admin, "dpo": dpo}

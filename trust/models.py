@@ -51,7 +51,7 @@ class Membership(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="memberships",
-        help_text="Leave empty for trust-wide roles (executive head, trust administrator).",
+        help_text="Leave empty for trust-wide roles (executive head, trust administrator, data protection officer).",
     )
     job_title = models.CharField(max_length=100, blank=True)
     started_on = models.DateField(null=True, blank=True, help_text="When the person took up this role.")
@@ -77,6 +77,23 @@ class Membership(models.Model):
     def __str__(self):
         where = self.school.name if self.school_id else "the trust"
         return f"{self.get_role_display()}, {where}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.remember_stored_state()
+        return instance
+
+    def remember_stored_state(self):
+        """What the database holds, so a save can tell a grant or a revocation from any other edit
+        (casework/signals.py audits casework role grants). No query: read from the loaded row."""
+        fields = ("role", "school_id", "ended_on", "user_id")
+        self._stored = {name: self.__dict__[name] for name in fields if name in self.__dict__}  # not deferred ones
+
+    @property
+    def stored_state(self) -> dict | None:
+        """The row as loaded (or last saved); None for a membership not yet in the database."""
+        return getattr(self, "_stored", None)
 
     @property
     def is_current(self):

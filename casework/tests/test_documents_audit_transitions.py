@@ -142,10 +142,10 @@ def test_audit_events_cannot_be_changed_through_the_orm(personas, child):
         event.delete()
 
 
-def test_the_trust_admin_sees_who_viewed_a_child_without_the_childs_name(client, personas, child):
+def test_the_dpo_sees_who_viewed_a_child_without_the_childs_name(client, personas, child):
     sign_in(client, personas.dt)
     client.get(f"/casework/children/{child.pk}/")
-    sign_in(client, personas.admin)
+    sign_in(client, personas.dpo)
     page = client.get(f"/casework/children/{child.pk}/access-log/").content.decode()
     assert "dt@symphony.example" in page and child.legal_first_name not in page
 

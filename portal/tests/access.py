@@ -9,9 +9,9 @@ redirect within their own journey); everyone else must be refused: 403, 404, or 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-PERSONAS = ("staff", "governor", "dt", "dt_castle", "head", "admin", "nobody", "delegate")
+PERSONAS = ("staff", "governor", "dt", "dt_castle", "head", "admin", "dpo", "nobody", "delegate")
 EVERYONE = frozenset(PERSONAS)
-MFA_PERSONAS = frozenset({"dt", "dt_castle", "head", "admin", "delegate"})  # delegate: by their delegation
+MFA_PERSONAS = frozenset({"dt", "dt_castle", "head", "admin", "dpo", "delegate"})  # delegate: by their delegation
 
 
 @dataclass(frozen=True)
