@@ -128,7 +128,9 @@ class PlausibleDatesMixin:
             if name in changed or not self.instance.pk:
                 problem = window.entry_problem(str(label), value, today)
             else:
-                problem = f"{label} looks wrong: check it." if window.looks_wrong(value, today) else ""
+                problem = (
+                    f"{label} looks wrong: enter the date it should be." if window.looks_wrong(value, today) else ""
+                )
             if problem:
                 self.refused_dates.add(name)
                 self.add_error(name, problem)
