@@ -281,3 +281,28 @@ def test_a_delegate_cannot_enter_a_date_no_one_could_mean(client, personas, chil
     )
     assert "Date of the note cannot be in the future." in note.content.decode()
     assert not TargetProgress.objects.exists()
+
+
+@pytest.mark.parametrize("unit", ["school", "working", "calendar"])
+def test_counting_off_the_end_of_the_calendar_is_an_error_shown_never_a_crash(personas, unit):
+    from trust.school_days import DateOutOfRange, MissingTermDates, SchoolCalendar
+
+    add_terms(personas.brook, 2026)
+    calendar = SchoolCalendar.for_school(personas.brook)
+    for count in (lambda: calendar.add(FAR, 20, unit), lambda: calendar.subtract(EARLY, 5, unit)):
+        with pytest.raises(MissingTermDates) as raised:  # every place that shows missing term dates shows this
+            count()
+        assert "looks wrong: check the record" in str(raised.value) or isinstance(raised.value, MissingTermDates)
+    with pytest.raises(DateOutOfRange):
+        calendar.add(FAR, 1, "calendar")
+    if unit != "calendar":
+        with pytest.raises(MissingTermDates):
+            calendar.days_between(datetime.date(2026, 12, 1), FAR, unit)
+
+
+def test_a_wrong_date_of_birth_never_makes_a_record_due_for_deletion(child):
+    from casework.retention import children_due
+
+    Child.objects.filter(pk=child.pk).update(date_of_birth=EARLY)
+    assert Child.objects.get(pk=child.pk).retention_until() == datetime.date.max
+    assert children_due(datetime.date(2026, 11, 30)) == ([], [])
