@@ -4,7 +4,9 @@ Counting starts the day after the event (the first qualifying day after it is da
 a unit (school, working or calendar days) that a school or the child's responsible LA can change
 (DeadlineRule; most specific wins: the child's LA, then the school, then the trust, then the defaults).
 A count that reaches a year the school has not entered term dates for is an error naming the school
-and the year: it is shown as such, never as a silently wrong date.
+and the year: it is shown as such, never as a silently wrong date. A stored date no one could have meant
+(9999-12-31, 0001-01-01: see date_ranges.py) is flagged as "Date of birth looks wrong: check the record",
+and no deadline is counted from it.
 """
 
 import datetime
@@ -14,10 +16,12 @@ from django.utils import timezone
 
 from trust.school_days import DayUnit, MissingTermDates, SchoolCalendar
 
+from .date_ranges import child_record_problems
 from .enums import Cohort, DeadlineKind, PEPStatus, TermName
 from .models import DeadlineRule
 from .models.rules import DEFAULT_RULES
 
+RECORD_DATES = "record_dates"  # the kind of the deadline that lists a child's dates that look wrong
 PEP_DUE_SOON_SCHOOL_DAYS = 5
 REVIEW_UNCOVERED_SCHOOL_DAYS = 10
 
@@ -72,6 +76,7 @@ class Deadline:
             DeadlineKind.TRANSFER: f"within {days} of leaving",
             DeadlineKind.REVIEW_REPORT: f"report sent {days} before the review",
             DeadlineKind.CHILD_PROTECTION: f"within {days} of leaving, sent separately from the other records",
+            RECORD_DATES: "correct these dates in the record: no deadline is counted from a date that looks wrong",
         }.get(self.kind, "by each target's own date (calendar days)")
 
 
@@ -154,6 +159,18 @@ class DeadlineEngine:
     def deadlines_for(self, child) -> list[Deadline]:
         """Every open deadline for the child, soonest first; uses only prefetched relations."""
         found: list[Deadline] = []
+        self._wrong = child_record_problems(child, self.today)
+        if self._wrong:
+            problems = list(self._wrong.values())
+            found.append(
+                Deadline(
+                    RECORD_DATES,
+                    "Dates to check",
+                    Rule(0, DayUnit.CALENDAR),
+                    error="; ".join(problems),
+                    flags=problems,
+                )
+            )
         peps = list(child.peps.all())
         if child.cohort == Cohort.LOOKED_AFTER and child.left_on is None:
             found.append(self._pep_deadline(child, peps))
@@ -171,7 +188,12 @@ class DeadlineEngine:
             and not any(t.is_child_protection for t in transitions)
         ):
             found.append(self._unsent_child_protection_deadline(child, leaving[0]))
-        overdue_targets = [t for pep in peps for t in pep.targets.all() if t.is_past_date(self.today)]
+        overdue_targets = [
+            t
+            for pep in peps
+            for t in pep.targets.all()
+            if t.is_past_date(self.today) and not self._is_wrong(t, "by_when")
+        ]
         if overdue_targets:
             rule = Rule(0, DayUnit.CALENDAR)
             found.append(
@@ -185,10 +207,21 @@ class DeadlineEngine:
             )
         return sorted(found, key=lambda d: (d.due_on is None and not d.error, d.due_on or datetime.date.min))
 
-    def _guard(self, deadline: Deadline, compute):
+    def _is_wrong(self, obj, name) -> str:
+        """The problem with a stored date of the child's record (empty when it is a date someone could mean)."""
+        return getattr(self, "_wrong", {}).get((obj._meta.model_name, obj.pk, name), "")
+
+    def _guard(self, deadline: Deadline, compute, counts_from=()):
+        """Work out the date, or show why not. `counts_from`: (record, field) pairs the count starts from; one
+        that looks wrong is named instead (it is flagged once, under "Dates to check")."""
+        for obj, name in counts_from:
+            problem = self._is_wrong(obj, name)
+            if problem:
+                deadline.error = f"Not worked out: {problem}"
+                return deadline
         try:
             deadline.due_on = compute()
-        except MissingTermDates as exc:
+        except MissingTermDates as exc:  # DateOutOfRange too: a count that ran off the calendar
             deadline.error = str(exc)
             deadline.flags.append(str(exc))
         return deadline
@@ -198,7 +231,11 @@ class DeadlineEngine:
         if not signed:
             rule = self.rule(DeadlineKind.INITIAL_PEP, child.school_id, child.responsible_authority_id)
             deadline = Deadline(DeadlineKind.INITIAL_PEP, "Initial PEP", rule)
-            self._guard(deadline, lambda: self.initial_pep_due(child)[0])
+            self._guard(
+                deadline,
+                lambda: self.initial_pep_due(child)[0],
+                counts_from=[(child, "started_on"), (child, "entered_care_on")],
+            )
         else:
             rule = self.rule(DeadlineKind.PEP_REVIEW, child.school_id, child.responsible_authority_id)
             this_term_done = any(p.period_starts_on <= self.today <= p.period_ends_on for p in signed)
@@ -228,7 +265,7 @@ class DeadlineEngine:
         rule = self.rule(DeadlineKind.REVIEW_REPORT, child.school_id, child.responsible_authority_id)
         deadline = Deadline(DeadlineKind.REVIEW_REPORT, f"Report for the review: {review.get_kind_display()}", rule)
         deadline.done = review.is_covered
-        self._guard(deadline, lambda: self.review_report_due(review, child)[0])
+        self._guard(deadline, lambda: self.review_report_due(review, child)[0], counts_from=[(review, "held_on")])
         if not review.is_covered and not deadline.error:
             try:
                 if self.school_days_until(child, review.held_on) <= REVIEW_UNCOVERED_SCHOOL_DAYS:
@@ -244,7 +281,11 @@ class DeadlineEngine:
         rule = self.rule(kind, child.school_id, child.responsible_authority_id)
         what = "Child protection file" if transition.is_child_protection else "Records"
         deadline = Deadline(kind, f"{what} to {transition.receiving_school}", rule)
-        self._guard(deadline, lambda: self.transfer_due(child, transition.left_on, kind)[0])
+        self._guard(
+            deadline,
+            lambda: self.transfer_due(child, transition.left_on, kind)[0],
+            counts_from=[(transition, "left_on")],
+        )
         deadline.done = transition.sent_at is not None and not transition.is_rejected
         if transition.is_rejected:
             deadline.flags.append("Rejected by the receiving school: send a new link")
@@ -262,7 +303,9 @@ class DeadlineEngine:
         kind = DeadlineKind.CHILD_PROTECTION
         rule = self.rule(kind, child.school_id, child.responsible_authority_id)
         deadline = Deadline(kind, f"Child protection file to {leaving.receiving_school}", rule)
-        self._guard(deadline, lambda: self.transfer_due(child, leaving.left_on, kind)[0])
+        self._guard(
+            deadline, lambda: self.transfer_due(child, leaving.left_on, kind)[0], counts_from=[(leaving, "left_on")]
+        )
         deadline.flags.append("Child protection file not started: send it separately from the other records")
         if deadline.due_on and not deadline.error and deadline.due_on < self.today:
             try:

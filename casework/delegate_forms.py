@@ -1,22 +1,24 @@
 """The forms a delegate fills in (delegate_views.py). Each saves only its own section's fields; a target's
-SMART checks and an activity's dates are the models' own `clean`, the same the admin's forms run."""
+SMART checks and an activity's dates are the models' own `clean`, the same the admin's forms run; each date must be
+one a person could mean (date_ranges.py), as in the admin."""
 
 from django import forms
 
+from .date_ranges import PlausibleDatesMixin
 from .models import PEP, Activity, Target, TargetProgress
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 DATE_ERRORS = {"invalid": "Enter a real date, for example 14/01/2027."}
 
 
-class ViewsForm(forms.ModelForm):
+class ViewsForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = PEP
         fields = ["childs_views", "carers_views"]
         widgets = {"childs_views": forms.Textarea(attrs={"rows": 4}), "carers_views": forms.Textarea(attrs={"rows": 4})}
 
 
-class AttainmentForm(forms.ModelForm):
+class AttainmentForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = PEP
         fields = ["attainment", "attendance_percent"]
@@ -32,7 +34,7 @@ class AttainmentForm(forms.ModelForm):
         }
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = Target
         fields = ["area", "what", "how_measured", "baseline", "target", "by_when", "who"]
@@ -40,7 +42,7 @@ class TargetForm(forms.ModelForm):
         error_messages = {"by_when": DATE_ERRORS}
 
 
-class ProgressForm(forms.ModelForm):
+class ProgressForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = TargetProgress
         fields = ["target", "noted_on", "note"]
@@ -61,7 +63,7 @@ class ProgressForm(forms.ModelForm):
         self.fields["target"].empty_label = "Choose a target"
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["activity", "provider", "starts_on", "ends_on", "attendance"]

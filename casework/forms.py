@@ -8,6 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from trust.access import own_school_ids
 from trust.models import School
 
+from .date_ranges import PlausibleDatesMixin
 from .documents import check_upload
 from .enums import DocumentCategory
 from .models import PEP, CaseDocument, Child, Target
@@ -38,8 +39,9 @@ def _people_at(ids):
     )
 
 
-class ScopedAdminForm(WagtailAdminModelForm):
-    """Every chooser lists only records in the person's own schools (the queryset also validates)."""
+class ScopedAdminForm(PlausibleDatesMixin, WagtailAdminModelForm):
+    """Every chooser lists only records in the person's own schools (the queryset also validates), and every date
+    must be one a person could mean (date_ranges.py: a date of birth within the last 25 years, say)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -38,13 +38,18 @@ def shared_recommendations_panel(request):
 def designated_teacher_panel(request):
     if not is_designated_teacher(request.user):
         return None
+    from .deadlines import RECORD_DATES
     from .views import casework_rows
 
     rows, _ = casework_rows(request.user)
+    # A date that looks wrong is named here (by record number, as on the calendar export), not just counted.
+    wrong_dates = [
+        {"pk": r["child"].pk, "problems": d.flags} for r in rows for d in r["deadlines"] if d.kind == RECORD_DATES
+    ]
     return DashboardPanel(
         title="Casework",
         template_name="casework/panels/designated_teacher.html",
-        context={"children": len(rows), "flagged": sum(1 for r in rows if r["flags"])},
+        context={"children": len(rows), "flagged": sum(1 for r in rows if r["flags"]), "wrong_dates": wrong_dates},
         order=20,
     )
 

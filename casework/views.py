@@ -141,6 +141,7 @@ def child_detail(request, pk):
             "child": child,
             "shares": SharedRecommendation.objects.filter(pep__child=child).select_related("shared_with", "pep"),
             "deadlines": engine.deadlines_for(child),
+            "retention_until": None if child.retention_until() == datetime.date.max else child.retention_until(),
             "peps": peps,
             "documents": CaseDocument.objects.filter(child=child),
             "can_export": can_export_subject_access(request.user, child),
@@ -433,14 +434,15 @@ def deadlines_ics(request):
         child = row["child"]
         initials = f"{(child.preferred_name or child.legal_first_name)[:1]}{child.legal_last_name[:1]}".upper()
         for n, deadline in enumerate(row["deadlines"]):
-            if deadline.done or not deadline.due_on:
+            if deadline.done or not deadline.due_on or deadline.error:
                 continue
             event = icalendar.Event()
             event.add("uid", f"casework-{child.pk}-{deadline.kind}-{n}@symphony.example")
             event.add("summary", f"{deadline.label} ({initials}, record {child.pk})")
             event.add("description", f"Rule: {deadline.rule_text}. Details in the portal's casework.")
             event.add("dtstart", deadline.due_on)
-            event.add("dtend", deadline.due_on + datetime.timedelta(days=1))
+            if deadline.due_on < datetime.date.max:  # an all-day event without an end is one day long
+                event.add("dtend", deadline.due_on + datetime.timedelta(days=1))
             event.add("dtstamp", timezone.now())
             cal.add_component(event)
     audit.record(request, AuditAction.EXPORT, detail="deadlines calendar")

@@ -509,10 +509,10 @@ def designated_teacher_panel(request):
 
 
 class AccessLogMenuItem(MenuItem):
-    """The data protection officer (trust administrator) and designated teachers read who has seen each record."""
+    """The data protection officer and designated teachers read who has seen each record."""
 
     def is_shown(self, request):
-        return is_designated_teacher(request.user) or has_role(request.user, Role.TRUST_ADMIN)
+        return is_designated_teacher(request.user) or has_role(request.user, Role.DATA_PROTECTION_OFFICER)
 
 
 @hooks.register("register_admin_menu_item")

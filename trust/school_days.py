@@ -18,6 +18,8 @@ from .calendar_models import NonTeachingDay, Term, academic_year_of
 ONE_DAY = datetime.timedelta(days=1)
 # No deadline in casework runs longer than this: a guard against an endless walk.
 _MAX_STEPS = 3 * 366
+# No count of working days spans more than this: a walk over centuries is a wrong date, not a deadline.
+_MAX_SPAN = datetime.timedelta(days=100 * 366)
 
 
 class DayUnit(models.TextChoices):
@@ -33,6 +35,22 @@ class MissingTermDates(Exception):
         self.school = school
         self.academic_year = academic_year
         super().__init__(f"No term dates for {school} in {academic_year}")
+
+
+class DateOutOfRange(MissingTermDates):
+    """A count from a date no calendar reaches (9999-12-31 or 0001-01-01, stored by mistake): the date is wrong,
+    not the school's terms. A MissingTermDates, so everywhere that shows one instead of a date shows this too."""
+
+    def __init__(self, school, day: datetime.date):
+        self.school, self.day, self.academic_year = school, day, academic_year_of(day)
+        Exception.__init__(self, f"The date {day.isoformat()} looks wrong: check the record")
+
+
+def _step(school, day: datetime.date, delta: datetime.timedelta) -> datetime.date:
+    try:
+        return day + delta
+    except OverflowError:
+        raise DateOutOfRange(school, day) from None
 
 
 @lru_cache(maxsize=64)
@@ -113,12 +131,12 @@ class SchoolCalendar:
         if count < 0:
             raise ValueError("Count forwards only: the number of days must be zero or more.")
         if unit == DayUnit.CALENDAR:
-            return start + datetime.timedelta(days=count)
+            return _step(self.school, start, datetime.timedelta(days=count))
         day, found = start, 0
         for _ in range(_MAX_STEPS * max(1, count)):
             if found == count:
                 return day
-            day += ONE_DAY
+            day = _step(self.school, day, ONE_DAY)
             if self.qualifies(day, unit):
                 found += 1
         raise MissingTermDates(self.school, academic_year_of(day))  # pragma: no cover - guarded above
@@ -128,10 +146,10 @@ class SchoolCalendar:
         if count < 0:
             raise ValueError("The number of days must be zero or more.")
         if unit == DayUnit.CALENDAR:
-            return start - datetime.timedelta(days=count)
+            return _step(self.school, start, -datetime.timedelta(days=count))
         day, found = start, 0
         while found < count:
-            day -= ONE_DAY
+            day = _step(self.school, day, -ONE_DAY)
             if self.qualifies(day, unit):
                 found += 1
         return day
@@ -144,6 +162,8 @@ class SchoolCalendar:
             return -self.days_between(end, start, unit)
         if unit == DayUnit.CALENDAR:
             return (end - start).days
+        if end - start > _MAX_SPAN:
+            raise DateOutOfRange(self.school, end)
         count, day = 0, start
         while day < end:
             day += ONE_DAY

@@ -116,7 +116,13 @@ class Child(models.Model):
         return self.left_on is None or self.left_on >= timezone.localdate()
 
     def retention_until(self) -> datetime.date:
-        """School-held pupil files: date of birth + 25 years; SEN and EHCP files + 31 years."""
+        """School-held pupil files: date of birth + 25 years; SEN and EHCP files + 31 years. A date of birth that
+        looks wrong (date_ranges.py) keeps the record (the last date there is) until it is corrected: a
+        mistyped year never deletes a child's file."""
+        from ..date_ranges import window_for
+
+        if window_for(Child, "date_of_birth").looks_wrong(self.date_of_birth, timezone.localdate()):
+            return datetime.date.max
         years = 31 if self.sen_status == SENStatus.EHCP else 25
         return _add_years(self.date_of_birth, years)
 
@@ -134,10 +140,9 @@ class Child(models.Model):
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    from ..date_ranges import shift_years
+
+    return shift_years(day, years)
 
 
 class CohortChange(models.Model):
