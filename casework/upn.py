@@ -11,6 +11,10 @@ import re
 from django.core.exceptions import ValidationError
 
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
+# The DfE's local authority numbers run from 201 (City of London) to 938 (West Sussex); Welsh authorities,
+# whose UPNs follow a child to England, lie inside that range too. 000 or 999 is a typing slip.
+LA_NUMBERS = range(201, 939)
+EXAMPLE = "R801200101001"  # a UPN that passes every check, for messages
 _SHAPE = re.compile(r"^[A-HJ-NP-RT-Z]\d{11}[0-9A-HJ-NP-RT-Z]$")
 
 
@@ -32,7 +36,12 @@ def validate_upn(value: str) -> None:
     upn = normalise_upn(value)
     if not _SHAPE.match(upn):
         raise ValidationError(
-            "A UPN is 13 characters: a letter, 11 digits, then a digit or letter (for example A801200101001)."
+            f"A UPN is 13 characters: a letter, 11 digits, then a digit or letter (for example {EXAMPLE})."
+        )
+    if int(upn[1:4]) not in LA_NUMBERS:
+        raise ValidationError(
+            f"Characters 2 to 4 of a UPN are the local authority's number, from {LA_NUMBERS[0]} to "
+            f"{LA_NUMBERS[-1]}; {upn[1:4]} is not one. Check the UPN against the child's records."
         )
     expected = check_letter(upn[1:])
     if upn[0] != expected:

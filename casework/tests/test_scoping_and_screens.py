@@ -145,6 +145,21 @@ def test_a_upn_with_the_wrong_check_letter_is_refused():
         validate_upn("1234")
 
 
+@pytest.mark.parametrize("la", ["000", "999", "200", "939"])
+def test_a_upn_whose_local_authority_number_does_not_exist_is_refused(la):
+    body = la + "200101001"
+    with pytest.raises(ValidationError, match=f"local authority's number, from 201 to 938; {la} is not one"):
+        validate_upn(check_letter(body) + body)
+
+
+def test_the_example_in_the_upn_message_passes_its_own_checks():
+    from casework.upn import EXAMPLE
+
+    validate_upn(EXAMPLE)
+    with pytest.raises(ValidationError, match=EXAMPLE):
+        validate_upn("1234")
+
+
 def test_the_upn_check_letter_matches_the_dfe_algorithm():
     # Weights 2..13 over the 12 characters; remainder mod 23 picks from ABCDEFGHJKLMNPQRTUVWXYZ.
     body = "820200101001"
