@@ -104,8 +104,13 @@ class SchoolCalendar:
 
     def require_year(self, day: datetime.date) -> None:
         year = academic_year_of(day)
-        if year not in self.years:
+        if year not in self.years and not self._summer_before_an_entered_year(day):
             raise MissingTermDates(self.school, year)
+
+    def _summer_before_an_entered_year(self, day: datetime.date) -> bool:
+        """August is summer holiday at every school in England: a count that starts there, before the first
+        year a school has entered, passes over no term day of the year it lacks."""
+        return day.month == 8 and academic_year_of(day + datetime.timedelta(days=31)) in self.years
 
     def is_school_day(self, day: datetime.date) -> bool:
         self.require_year(day)

@@ -198,3 +198,12 @@ def test_an_impossible_date_in_a_term_file_is_refused_with_a_message(brook, clie
     assert response.status_code == 200
     page = response.content.decode()
     assert "Autumn 1: its start or end date cannot be read" in page and "Nothing was imported" in page
+
+
+def test_a_count_from_the_august_before_the_first_entered_year_starts_at_its_first_term(brook):
+    calendar = SchoolCalendar.for_school(brook)
+    assert "2025/26" not in calendar.years and "2026/27" in calendar.years
+    assert calendar.add(datetime.date(2026, 8, 20), 1) == datetime.date(2026, 9, 3)  # 2 Sep is an INSET day
+    assert calendar.add(datetime.date(2026, 8, 20), 20) == datetime.date(2026, 9, 30)
+    with pytest.raises(MissingTermDates, match="2025/26"):
+        calendar.add(datetime.date(2026, 7, 10), 1)  # July may still be term: the missing year is named
