@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from trust.access import current_memberships
 from trust.enums import TRUST_WIDE_ROLES
+from trust.page_privacy import openable
 
 from .models import GuidanceIndexPage, GuidancePage, PolicyIndexPage, PolicyPage, PolicyVersion, ReadReceipt
 from .versions import material_versions_by_page
@@ -70,7 +71,8 @@ def can_read(user, page) -> bool:
 
 
 def pages_for(user) -> list:
-    """Live policies and guidance whose audience includes the person (policies first, by title).
+    """Live policies and guidance whose audience includes the person and that they may open (Wagtail's
+    page privacy, trust/page_privacy.py), policies first, by title.
 
     A fixed number of queries: per page type, the candidate pages and (for school-based roles) which of
     the person's schools each page applies to.
@@ -83,7 +85,7 @@ def pages_for(user) -> list:
     pages = []
     for model in ACKNOWLEDGEABLE_MODELS:
         # Lists show titles and dates: the body and the questions, the bulk of each row, stay unread.
-        candidates = model.objects.live().defer("body", "comprehension_check").order_by("title")
+        candidates = openable(model.objects.live(), user).defer("body", "comprehension_check").order_by("title")
         if not trust_wide:
             candidates = candidates.filter(Q(applies_to_all_schools=True) | Q(schools__in=school_ids)).distinct()
         found = list(candidates)
@@ -104,8 +106,8 @@ def pages_for(user) -> list:
 def page_ids_for(user) -> set[int]:
     ids = {page.pk for page in pages_for(user)}
     if current_memberships(user):
-        ids |= set(PolicyIndexPage.objects.live().values_list("pk", flat=True))
-        ids |= set(GuidanceIndexPage.objects.live().values_list("pk", flat=True))
+        ids |= set(openable(PolicyIndexPage.objects.live(), user).values_list("pk", flat=True))
+        ids |= set(openable(GuidanceIndexPage.objects.live(), user).values_list("pk", flat=True))
     return ids
 
 

@@ -1,11 +1,14 @@
 """Who a training module is for: the one rule, as a predicate and as a queryset, side by side.
 
+Both also leave out pages the person may not open under Wagtail's page privacy (trust/page_privacy.py).
+
 A module is for the people holding any of its audience roles (any school). People with a trust-wide
 role (executive head, trust administrator) may read every live module: they oversee the training.
 Required modules are those marked required whose audience includes one of the person's roles.
 """
 
 from trust.access import current_memberships, is_trust_wide
+from trust.page_privacy import may_open, openable
 
 from .models import TrainingModulePage
 
@@ -19,7 +22,7 @@ def modules_for(user):
     roles = _roles(user)
     if not roles:
         return TrainingModulePage.objects.none()
-    modules = TrainingModulePage.objects.live()
+    modules = openable(TrainingModulePage.objects.live(), user)
     if is_trust_wide(user):
         return modules
     return modules.filter(audience__role__in=roles).distinct()
@@ -29,15 +32,16 @@ def is_in_audience(user, page) -> bool:
     roles = _roles(user)
     if not roles or not page.live:
         return False
-    if is_trust_wide(user):
-        return True
-    return bool(roles & set(page.audience.values_list("role", flat=True)))
+    if not is_trust_wide(user) and not roles & set(page.audience.values_list("role", flat=True)):
+        return False
+    return may_open(user, page)
 
 
 def required_modules_for(user):
     """The live, required modules whose audience includes one of this person's roles."""
     roles = _roles(user)
-    return TrainingModulePage.objects.live().filter(is_required=True, audience__role__in=roles).distinct()
+    modules = openable(TrainingModulePage.objects.live(), user)
+    return modules.filter(is_required=True, audience__role__in=roles).distinct()
 
 
 def page_ids_for(user):
@@ -46,5 +50,5 @@ def page_ids_for(user):
 
     ids = set(modules_for(user).values_list("pk", flat=True))
     if current_memberships(user):
-        ids |= set(TrainingIndexPage.objects.live().values_list("pk", flat=True))
+        ids |= set(openable(TrainingIndexPage.objects.live(), user).values_list("pk", flat=True))
     return ids

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -7,6 +8,7 @@ from .access import has_role
 from .admin_views import import_staff_view
 from .enums import Role
 from .models import Membership, School
+from .page_privacy import may_open
 
 
 class SchoolViewSet(ModelViewSet):
@@ -53,4 +55,13 @@ class TrustAdminMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
     return TrustAdminMenuItem("Import staff", reverse("trust_import_staff"), icon_name="upload", order=9000)
+
+
+@hooks.register("before_serve_page")
+def refuse_pages_the_person_may_not_open(page, request, serve_args, serve_kwargs):
+    # Before Wagtail's own check, which would send a signed-in person to sign in again (and allauth back here).
+    if not may_open(request.user, page):
+        raise Http404
+
+
 from . import calendar_admin  # noqa: E402,F401  (school calendars)

@@ -121,13 +121,15 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
 
 def _index_context(index, user, model):
     """The person's pages with their status, and (for editors) live pages outside their audience."""
+    from trust.page_privacy import openable
+
     from ..audience import statuses_for
 
     statuses = [s for s in statuses_for(user) if isinstance(s.page, model)]
     shown = {s.page.pk for s in statuses}
     managed = [
         page
-        for page in model.objects.live().child_of(index).order_by("title")
+        for page in openable(model.objects.live().child_of(index), user).order_by("title")
         if page.pk not in shown and page.permissions_for_user(user).can_edit()
     ]
     return {"statuses": statuses, "managed": managed}

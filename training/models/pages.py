@@ -195,13 +195,15 @@ class TrainingModulePage(Page):
     def get_context(self, request, *args, **kwargs):
         from training.forms import CompletionForm
         from training.versions import progress_for
+        from trust.page_privacy import openable
 
         context = super().get_context(request, *args, **kwargs)
         context["form"] = CompletionForm(self)
         progress = progress_for(request.user, [self])[self.pk]
         context["progress"] = progress
         context["receipt"] = progress.receipt
-        context["related"] = [r.page for r in self.related_pages.select_related("page") if r.page.live]
+        related = openable(self.related_pages.select_related("page"), request.user, path="page__path")
+        context["related"] = [r.page for r in related if r.page.live]
         return context
 
 

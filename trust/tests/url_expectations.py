@@ -25,6 +25,17 @@ EXPECTATIONS = [
     Expect("health/live", "/health/live", anonymous_ok=True),
     Expect("health/ready", "/health/ready", anonymous_ok=True),
     Expect("admin/login/", "/admin/login/", anonymous_ok=True, allowed_status=(302,)),
+    Expect("_util/login/", "/_util/login/", anonymous_ok=True, allowed_status=(302,), note="to allauth's sign-in"),
+    Expect(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        "/_util/authenticate_with_password/1/1/",
+        note="page passwords are off: 404 for everyone",
+    ),
+    Expect(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        "/documents/authenticate_with_password/1/",
+        note="document passwords are off: 404 for everyone",
+    ),
     Expect("accessibility/", "/accessibility/", allowed=EVERYONE),
     Expect("admin/", "/admin/", allowed=ADMIN_USERS),
     Expect("admin/trust/import-staff/", "/admin/trust/import-staff/", allowed=frozenset({"admin"})),
@@ -41,7 +52,7 @@ EXPECTATIONS = [
 OWN_ADMIN_PREFIXES = ["admin/trust/", "admin/schools/", "admin/memberships/"]
 
 COVERED = [
-    Covered("_util/", "Wagtail's page-privacy screens; the portal sets no page privacy (sign-in covers all)"),
+    Covered("_util/", "Wagtail's sign-in and page-password screens: each has its own Expect above"),
     Covered("admin/", "Wagtail's own admin screens: access is sampled through /admin/ above"),
     Covered("accounts/", "allauth's own screens: sign-in, reset, MFA and sessions are sampled above"),
     Covered("documents/", "Wagtail document serving: permission tests in policy/training"),
