@@ -13,10 +13,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView, InspectView, ModelFormView
 
+from trust.storage_faults import STORAGE_ERRORS
+
 from . import audit
 from .admin_lists import declared_filter_parameters, unusable_query
 from .enums import AuditAction
-from .forms import STORAGE_ERRORS
 from .models.peps import LOCKED_MESSAGE
 
 STORAGE_FAILED = (
@@ -87,7 +88,7 @@ class _SaveWithoutSiteHistory:
                 audit.record(self.request, self.audit_action, self.instance)
         except STORAGE_ERRORS:
             messages.error(self.request, STORAGE_FAILED)
-            return self.render_to_response(self.get_context_data(form=form))
+            return self.render_to_response(self.get_context_data(form=form), status=503)
         return response
 
 

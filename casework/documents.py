@@ -23,10 +23,14 @@ def max_upload_bytes() -> int:
     return getattr(settings, "CASEWORK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
 
+def too_large_message() -> str:
+    return f"The file is larger than {filesizeformat(max_upload_bytes())}: upload a smaller copy."
+
+
 def check_upload(upload) -> tuple[str, str]:
     """The (content type, extension) the file's content shows it to be; refuses anything else."""
     if upload.size > max_upload_bytes():
-        raise ValidationError(f"The file is larger than {filesizeformat(max_upload_bytes())}: upload a smaller copy.")
+        raise ValidationError(too_large_message())
     if upload.size == 0:
         raise ValidationError("The file is empty.")
     upload.seek(0)

@@ -1,6 +1,5 @@
 """Admin forms that only ever offer the person's own schools' children and records."""
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -12,9 +11,6 @@ from .date_ranges import PlausibleDatesMixin
 from .documents import check_upload
 from .enums import DocumentCategory
 from .models import PEP, CaseDocument, Child, Target
-
-# What a failing file store raises: local disks raise OSError, S3 raises botocore's errors.
-STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 _SCOPED = {
     "child": lambda ids: Child.objects.filter(school_id__in=ids),

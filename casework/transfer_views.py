@@ -1,7 +1,7 @@
 """Transfers beyond the main pack: the child protection file sent separately, and the receiving
 school's rejection.
 
-The receiving designated teacher rejects through the single-use link (`views.receive`): no sign-in,
+The receiving designated teacher rejects through the single-use link (`views.receive_page`): no sign-in,
 the link is the key. The email to the sending school's designated teachers names neither the child nor
 the reason (it leaves the portal): it points at the transfer's page, behind sign-in.
 """
@@ -50,7 +50,7 @@ def _tell_sending_school(transition, page_url: str) -> None:
     )
 
 
-def reject(request, transition, token):
+def reject(request, transition):
     """POST from the receiving school's page: a name and a reason, or a plain error and nothing saved."""
     name = request.POST.get("name", "").strip()[:200]
     reason = request.POST.get("reason", "").strip()[:REASON_MAX_CHARS]
@@ -76,7 +76,7 @@ def reject(request, transition, token):
             transition.reject(name, reason, audit.client_ip(request))
             audit.record(request, AuditAction.REJECT, transition, detail="transfer rejected by the receiving school")
             transaction.on_commit(lambda: _tell_sending_school(transition, page_url))
-    return redirect("casework:receive", token=token)
+    return redirect("casework:receive_page", pk=transition.pk)
 
 
 @casework_view

@@ -25,6 +25,8 @@ urlpatterns = [
         transfer_views.start_child_protection_transfer,
         name="start_child_protection_transfer",
     ),
+    path("receive/", views.receive_start, name="receive_start"),
+    path("receive/<int:pk>/", views.receive_page, name="receive_page"),
     path("receive/<str:token>/", views.receive, name="receive"),
     path("delegated/", delegate_views.delegated_list, name="delegated"),
     path("delegated/<int:pk>/", delegate_views.delegated_child, name="delegated_child"),

@@ -6,14 +6,15 @@ Every response is no-store, and every read, download and transfer is written to 
 """
 
 import datetime
-import io
 import json
+import logging
 import shutil
 import tempfile
 import zipfile
 from decimal import Decimal
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -27,12 +28,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from trust.access import current_memberships, own_school_ids
 from trust.enums import Role
 from trust.models import School
 from trust.school_days import MissingTermDates
+from trust.storage_faults import STORAGE_ERRORS, STORAGE_UNAVAILABLE, storage_unavailable
 
 from . import audit
 from .deadlines import DeadlineEngine
@@ -54,6 +57,8 @@ from .models import (
 )
 from .models.transitions import TOKEN_SALT, hash_token
 from .permissions import can_export_subject_access, can_view_access_log, is_data_protection_officer
+
+logger = logging.getLogger(__name__)
 
 
 def no_store(response):
@@ -226,12 +231,34 @@ def access_log(request, pk):
     )
 
 
+def read_from_storage(documents, write):
+    """Each document's whole content, read from storage before anything is sent or recorded: `write(n,
+    document, source)` copies it. A failing file store raises one of STORAGE_ERRORS here, not mid-response."""
+    for n, document in enumerate(documents, start=1):
+        with document.file.storage.open(document.file.name, "rb") as source:
+            write(n, document, source)
+
+
+def spooled():
+    return tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # FileResponse closes it
+
+
 @casework_view
 def document_download(request, pk):
+    """The document, read whole from storage first: a file store that fails is a 503 page, and no download
+    is logged for a file that was never sent."""
     document = get_object_or_404(CaseDocument.objects.for_user(request.user).select_related("child"), pk=pk)
+    buffer = spooled()
+    try:
+        read_from_storage([document], lambda n, d, source: shutil.copyfileobj(source, buffer, 1024 * 1024))
+    except STORAGE_ERRORS:
+        buffer.close()
+        logger.exception("Case document %s could not be read from the file store", document.pk)
+        return storage_unavailable(request)
     audit.record(request, AuditAction.DOWNLOAD, document)
+    buffer.seek(0)
     return FileResponse(
-        document.file.open("rb"),
+        buffer,
         as_attachment=True,
         filename=document.download_name(),
         content_type=document.content_type,
@@ -274,7 +301,7 @@ def transition_detail(request, pk):
             messages.error(request, problem)
         else:
             token = transition.issue_link(request.user)
-            link = request.build_absolute_uri(reverse("casework:receive", args=[token]))
+            link = request.build_absolute_uri(f"{reverse('casework:receive_start')}?{urlencode({'link': token})}")
             send_mail(
                 f"{transition.what_is_sent.capitalize()} for a child joining your school",
                 f"The designated teacher at {child.school.name} has sent the {transition.what_is_sent} for a child "
@@ -333,41 +360,86 @@ def _transition_for_token(token):
     return transition
 
 
-@login_not_required
-def receive(request, token):
-    """The receiving school's page: download once, then confirm receipt. No sign-in: the link is the key."""
+# The token travels in a URL once: the emailed link (`/casework/receive/?link=…`, its query string never in
+# the access log) is exchanged for this short-lived cookie, limited to the transfer's own token-free page.
+RECEIVE_COOKIE = "transfer_link"
+RECEIVE_COOKIE_SALT = "casework.transition-link.cookie"
+
+
+def receive_cookie_seconds() -> int:
+    return getattr(settings, "CASEWORK_RECEIVE_COOKIE_SECONDS", 60 * 60)
+
+
+def _exchange(request, token):
+    """Swap the link for the cookie and open the token-free page. The page is reached by a refresh from this
+    one (same site), so the SameSite=Strict cookie goes with it even when the link was clicked in webmail."""
     transition = _transition_for_token(token)
-    if request.method == "POST" and request.POST.get("action") == "reject":
+    page_url = reverse("casework:receive_page", args=[transition.pk])
+    response = no_store(render(request, "casework/receive_open.html", {"page_url": page_url}))
+    seconds = min(receive_cookie_seconds(), int((transition.link_expires_at - timezone.now()).total_seconds()))
+    response.set_cookie(
+        RECEIVE_COOKIE,
+        signing.dumps({"t": transition.pk, "h": transition.token_hash}, salt=RECEIVE_COOKIE_SALT),
+        max_age=max(seconds, 0),
+        path=page_url,
+        secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    response["Referrer-Policy"] = "no-referrer"  # the next request must not carry this URL either
+    return response
+
+
+@login_not_required
+@require_safe
+def receive_start(request):
+    """The emailed link: `?link=<token>` is exchanged for the cookie; without a live link, a 404."""
+    token = request.GET.get("link", "")
+    if not token:
+        raise Http404
+    return _exchange(request, token)
+
+
+@login_not_required
+@require_safe
+def receive(request, token):
+    """A link in the older form (the token in the path), still working until it expires: exchanged the same way."""
+    return _exchange(request, token)
+
+
+def _transition_for_cookie(request, pk):
+    """The transfer the cookie was issued for, while its link is live and has not been replaced; else None."""
+    try:
+        payload = signing.loads(
+            request.COOKIES.get(RECEIVE_COOKIE, ""), salt=RECEIVE_COOKIE_SALT, max_age=receive_cookie_seconds()
+        )
+    except signing.BadSignature:
+        return None
+    if payload.get("t") != pk or not payload.get("h"):
+        return None
+    transition = Transition.objects.filter(pk=pk, token_hash=payload["h"]).select_related("child__school").first()
+    return transition if transition is not None and transition.link_is_live() else None
+
+
+def _receive_page(request, transition, status=200, **context):
+    context = {"transition": transition, "used": bool(transition.link_used_at), **context}
+    return no_store(render(request, "casework/receive.html", context, status=status))
+
+
+@login_not_required
+def receive_page(request, pk):
+    """The receiving school's page: download once, then confirm receipt. No sign-in: the link is the key."""
+    transition = _transition_for_cookie(request, pk)
+    if transition is None:
+        return no_store(render(request, "casework/receive_closed.html", status=404))
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "reject":
         from .transfer_views import reject
 
-        return reject(request, transition, token)
-    if request.method == "POST" and request.POST.get("action") == "download":
-        if transition.is_rejected:
-            return no_store(
-                render(request, "casework/receive.html", {"transition": transition, "used": True}, status=410)
-            )
-        with transaction.atomic():
-            claimed = Transition.objects.filter(pk=transition.pk, link_used_at__isnull=True).update(
-                link_used_at=timezone.now()
-            )
-        if not claimed:
-            return no_store(
-                render(request, "casework/receive.html", {"transition": transition, "used": True}, status=410)
-            )
-        TransitionDownload.objects.create(
-            transition=transition, ip=audit.client_ip(request), user_agent=request.headers.get("user-agent", "")[:300]
-        )
-        audit.record(request, AuditAction.DOWNLOAD, transition, detail="receiving school download")
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for n, document in enumerate(transition.documents.all(), start=1):
-                with document.file.open("rb") as handle:
-                    archive.writestr(f"{n:02d}-{document.download_name()}", handle.read())
-        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-        zip_name = "child-protection-file.zip" if transition.is_child_protection else "transfer-records.zip"
-        response["Content-Disposition"] = f'attachment; filename="{zip_name}"'
-        return no_store(response)
-    if request.method == "POST" and request.POST.get("action") == "confirm":
+        return reject(request, transition)
+    if action == "download":
+        return _download_pack(request, transition)
+    if action == "confirm":
         name = request.POST.get("name", "").strip()[:200]
         if not name:
             messages.error(request, "Enter your name to confirm you have received the records.")
@@ -379,10 +451,45 @@ def receive(request, token):
             transition.receipt_confirmed_ip = audit.client_ip(request)
             transition.save(update_fields=["receipt_confirmed_at", "receipt_confirmed_by", "receipt_confirmed_ip"])
             audit.record(request, AuditAction.RECEIPT, transition, detail="receipt confirmed")
-        return redirect("casework:receive", token=token)
-    return no_store(
-        render(request, "casework/receive.html", {"transition": transition, "used": bool(transition.link_used_at)})
-    )
+        return redirect("casework:receive_page", pk=transition.pk)
+    return _receive_page(request, transition)
+
+
+def _download_pack(request, transition):
+    """The pack is read whole from storage first; only then, in one transaction, is the link used up and the
+    download and its audit event recorded. A file store that fails leaves the link working and records nothing."""
+    if transition.is_rejected or transition.link_used_at:
+        return _receive_page(request, transition, status=410, used=True)
+    buffer = spooled()
+    try:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+
+            def add(n, document, source):
+                with archive.open(f"{n:02d}-{document.download_name()}", "w") as target:
+                    shutil.copyfileobj(source, target, 1024 * 1024)
+
+            read_from_storage(transition.documents.all(), add)
+    except STORAGE_ERRORS:
+        buffer.close()
+        logger.exception("The transfer pack for transition %s could not be read from the file store", transition.pk)
+        return storage_unavailable(request, STORAGE_UNAVAILABLE)
+    with transaction.atomic():
+        claimed = Transition.objects.filter(pk=transition.pk, link_used_at__isnull=True).update(
+            link_used_at=timezone.now()
+        )
+        if claimed:
+            TransitionDownload.objects.create(
+                transition=transition,
+                ip=audit.client_ip(request),
+                user_agent=request.headers.get("user-agent", "")[:300],
+            )
+            audit.record(request, AuditAction.DOWNLOAD, transition, detail="receiving school download")
+    if not claimed:  # another request used the link while this one read the files
+        buffer.close()
+        return _receive_page(request, transition, status=410, used=True)
+    buffer.seek(0)
+    zip_name = "child-protection-file.zip" if transition.is_child_protection else "transfer-records.zip"
+    return no_store(FileResponse(buffer, as_attachment=True, filename=zip_name, content_type="application/zip"))
 
 
 @casework_view

@@ -144,3 +144,20 @@ def case_documents_on_s3(s3_server, monkeypatch, bucket):
     )
     monkeypatch.setattr(CaseDocument._meta.get_field("file"), "storage", storage)
     return storage
+
+
+def open_transfer_link(client, link):
+    """Open an emailed transfer link as the receiving school's browser does: the link is exchanged for a cookie,
+    and the page it opens (by itself) is the token-free one. Returns that page's path."""
+    import re
+
+    opened = client.get(link)
+    assert opened.status_code == 200, opened.status_code
+    return re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', opened.content.decode()).group(1)
+
+
+def emailed_links(outbox):
+    """The transfer links in these emails, as paths on the test server."""
+    import re
+
+    return [re.search(r"https?://testserver(/casework/receive/\?link=\S+)", m.body).group(1) for m in outbox]

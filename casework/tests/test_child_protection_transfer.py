@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import re
 import zipfile
 
 import pytest
@@ -13,7 +12,14 @@ from casework.enums import DocumentCategory, TransitionPart
 from casework.models import CaseAuditEvent, Transition
 from conftest import sign_in
 
-from .factories import CaseDocumentFactory, ChildFactory, TransitionFactory, add_terms
+from .factories import (
+    CaseDocumentFactory,
+    ChildFactory,
+    TransitionFactory,
+    add_terms,
+    emailed_links,
+    open_transfer_link,
+)
 
 
 @pytest.fixture
@@ -64,10 +70,6 @@ def test_a_child_protection_file_sent_on_time_is_not_flagged(client, personas, c
     assert "Waiting for the receiving school to confirm receipt" in page
 
 
-def _links(outbox):
-    return [re.search(r"https?://testserver(/casework/receive/\S+/)", m.body).group(1) for m in outbox]
-
-
 @time_machine.travel(datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC), tick=False)
 def test_the_file_travels_separately_with_its_own_link_and_receipt(client, personas, child):
     pupil_file = CaseDocumentFactory(child=child, title="Pupil file")
@@ -95,15 +97,16 @@ def test_the_file_travels_separately_with_its_own_link_and_receipt(client, perso
         "Records for a child joining your school",
         "Child protection file for a child joining your school",
     ]
-    records_link, cp_link = _links(mail.outbox)
+    records_link, cp_link = emailed_links(mail.outbox)
     assert records_link != cp_link
     client.logout()
+    cp_link = open_transfer_link(client, cp_link)
 
     receiving = client.get(cp_link).content.decode()
     assert "Child protection file from Brook Primary School" in receiving
     download = client.post(cp_link, {"action": "download"})
     assert 'filename="child-protection-file.zip"' in download["Content-Disposition"]
-    with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(download.getvalue())) as archive:
         assert archive.namelist() == ["01-Safeguarding record.pdf"]
     client.post(cp_link, {"action": "confirm", "name": "Rita Receiver"})
     separate.refresh_from_db()

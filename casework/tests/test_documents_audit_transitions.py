@@ -1,5 +1,4 @@
 import datetime
-import re
 
 import pytest
 from django.core import mail
@@ -15,7 +14,15 @@ from casework.audit import verify_chain
 from casework.models import CaseAuditEvent, CaseDocument, Transition
 from conftest import sign_in
 
-from .factories import CaseDocumentFactory, ChildFactory, TransitionFactory, add_terms, case_documents_on_s3
+from .factories import (
+    CaseDocumentFactory,
+    ChildFactory,
+    TransitionFactory,
+    add_terms,
+    case_documents_on_s3,
+    emailed_links,
+    open_transfer_link,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -156,12 +163,13 @@ def test_a_transfer_link_works_once_is_logged_and_confirms_receipt(client, perso
     transition.documents.add(CaseDocumentFactory(child=child))
     sign_in(client, personas.dt)
     client.post(f"/casework/transitions/{transition.pk}/")
-    link = re.search(r"https?://\S+/casework/receive/\S+/", mail.outbox[0].body).group(0)
-    path = link.split("testserver", 1)[1]
+    (link,) = emailed_links(mail.outbox)
     transition.refresh_from_db()
-    assert transition.token_hash and path.split("/")[-2] not in transition.token_hash
+    assert transition.token_hash and link.split("=", 1)[1] not in transition.token_hash
     client.logout()
-    assert client.get(path).status_code == 200
+    path = open_transfer_link(client, link)
+    assert path == f"/casework/receive/{transition.pk}/"
+    assert "Download the records (once only)" in client.get(path).content.decode()
     first = client.post(path, {"action": "download"}, REMOTE_ADDR="198.51.100.7")
     assert first.status_code == 200 and first["Content-Type"] == "application/zip"
     assert client.post(path, {"action": "download"}).status_code == 410

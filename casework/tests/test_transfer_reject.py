@@ -12,7 +12,7 @@ from conftest import sign_in
 from trust.enums import Role
 from trust.tests.factories import MembershipFactory, UserFactory
 
-from .factories import CaseDocumentFactory, ChildFactory, TransitionFactory, add_terms
+from .factories import CaseDocumentFactory, ChildFactory, TransitionFactory, add_terms, open_transfer_link
 
 NOW = datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.UTC)
 
@@ -24,7 +24,7 @@ def now():
 
 
 @pytest.fixture
-def sent(personas, tmp_path, settings):
+def sent(client, personas, tmp_path, settings):
     """A transfer from brook with its link out: (transition, the receiving school's page)."""
     settings.MEDIA_ROOT = tmp_path
     add_terms(personas.brook, 2026)
@@ -33,7 +33,7 @@ def sent(personas, tmp_path, settings):
     transition.documents.add(CaseDocumentFactory(child=child))
     token = transition.issue_link(personas.dt)
     mail.outbox.clear()
-    return transition, f"/casework/receive/{token}/"
+    return transition, open_transfer_link(client, f"/casework/receive/?link={token}")
 
 
 def _reject(client, path, name="Rita Receiver", reason="This child is not joining Hill Top.", **extra):

@@ -261,6 +261,20 @@ EXPECTATIONS = [
         note="POST only: a GET is refused (405) for the DT and 404 for everyone else",
     ),
     Expect(
+        "casework/receive/",
+        "/casework/receive/?link=not-a-real-token",
+        anonymous_ok=True,
+        allowed_status=(404,),
+        note="the emailed link: an unknown or expired token is a 404 for everyone",
+    ),
+    Expect(
+        "casework/receive/<int:pk>/",
+        lambda w: f"/casework/receive/{w['cw_brook']['transition'].pk}/",
+        anonymous_ok=True,
+        allowed_status=(404,),
+        note="the token-free page opens only with the cookie its link was exchanged for: a 404 without it",
+    ),
+    Expect(
         "casework/receive/<str:token>/",
         "/casework/receive/not-a-real-token/",
         anonymous_ok=True,

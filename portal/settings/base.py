@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import dj_database_url
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config as BotoConfig
 from csp.constants import NONE, SELF
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -56,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "casework.uploads.UploadLimitMiddleware",  # before anything reads the body of a document upload
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "casework.gate.CaseworkGateMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "trust.personal_pages.PersonalPageCacheMiddleware",
+    "trust.storage_faults.StorageFaultMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -154,6 +158,21 @@ if AWS_STORAGE_BUCKET_NAME:
             "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE"),  # "path" for most S3-compatible servers
         },
     }
+# Every S3 client (django-storages reads AWS_S3_CLIENT_CONFIG): a file store that hangs or refuses is
+# reported within seconds (trust/storage_faults.py shows a 503 page), never held for botocore's 60 s
+# defaults and retries. AWS_S3_MAX_ATTEMPTS counts the first try: 1 means never retried behind the
+# person's back (they are told to try again).
+AWS_S3_CONNECT_TIMEOUT = env_float("AWS_S3_CONNECT_TIMEOUT", 3.0)
+AWS_S3_READ_TIMEOUT = env_float("AWS_S3_READ_TIMEOUT", 3.0)
+AWS_S3_MAX_ATTEMPTS = env_int("AWS_S3_MAX_ATTEMPTS", 1)
+AWS_S3_CLIENT_CONFIG = BotoConfig(
+    connect_timeout=AWS_S3_CONNECT_TIMEOUT,
+    read_timeout=AWS_S3_READ_TIMEOUT,
+    retries={"total_max_attempts": AWS_S3_MAX_ATTEMPTS, "mode": "standard"},
+    signature_version="s3v4",
+    s3={"addressing_style": env_str("AWS_S3_ADDRESSING_STYLE")},
+)
+AWS_S3_TRANSFER_CONFIG = TransferConfig(num_download_attempts=max(1, AWS_S3_MAX_ATTEMPTS))
 # Wagtail documents go through a view that checks permission, never a public URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 

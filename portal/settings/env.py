@@ -24,6 +24,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"The environment variable {name} must be a whole number, not {raw!r}.") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"The environment variable {name} must be a number of seconds, not {raw!r}.") from exc
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if not raw:

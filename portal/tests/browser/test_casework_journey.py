@@ -137,7 +137,7 @@ def test_designated_teacher_records_a_child_uploads_a_document_and_sends_the_rec
     shown = page.locator("main code").inner_text()
     assert f"A single-use link was sent to {RECEIVING_EMAIL}." in page.inner_text("body")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [RECEIVING_EMAIL]
-    emailed = re.search(r"https?://\S+/casework/receive/\S+/", mail.outbox[0].body).group(0)
+    emailed = re.search(r"https?://\S+/casework/receive/\?link=\S+", mail.outbox[0].body).group(0)
     assert emailed == shown
 
     # The receiving school, not signed in, downloads the pack once.
@@ -146,6 +146,8 @@ def test_designated_teacher_records_a_child_uploads_a_document_and_sends_the_rec
         receiver = context.new_page()
         receiver.set_default_timeout(15000)
         receiver.goto(shown)
+        # The link is exchanged for a cookie and the page opens itself at an address without the token.
+        receiver.wait_for_url(f"**/casework/receive/{transition.pk}/")
         assert "For Sam Rivers, designated teacher at Riverside Primary School." in receiver.inner_text("main")
         with receiver.expect_download() as first:
             receiver.get_by_role("button", name="Download the records (once only)").click()
@@ -166,6 +168,7 @@ def test_designated_teacher_records_a_child_uploads_a_document_and_sends_the_rec
         assert f"ask {brook.name} for a new link" in refused
         # Reopening the link no longer offers the download at all.
         receiver.goto(shown)
+        receiver.wait_for_url(f"**/casework/receive/{transition.pk}/")
         assert receiver.get_by_role("button", name="Download the records (once only)").count() == 0
         assert "It works only once" in receiver.inner_text("main")
     finally:
