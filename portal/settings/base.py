@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_int, env_list, env_str
 
@@ -175,6 +176,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@symphony.example")
 
 # --- Background tasks (django-tasks with the database backend) --------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Case audit: a keyed chain with anchors (casework/audit.py) ---------------------------------
+# The HMAC-SHA256 key of the case audit chain. It is never stored in the database: without it nobody can
+# rewrite the log and make it verify. Production refuses to start without it; dev and test set a fixed one.
+CASE_AUDIT_HMAC_KEY = env_str("CASE_AUDIT_HMAC_KEY")
+# The chain's head is anchored (an AuditAnchor row and a `casework.audit.anchor` log line) every N events.
+CASE_AUDIT_ANCHOR_EVERY = env_int("CASE_AUDIT_ANCHOR_EVERY", 100)
+if CASE_AUDIT_ANCHOR_EVERY < 1:
+    raise ImproperlyConfigured("The environment variable CASE_AUDIT_ANCHOR_EVERY must be 1 or more.")
 
 # --- Sign-in: django-allauth for everyone, MFA for sensitive roles ------------------------------
 SITE_ID = 1
