@@ -279,5 +279,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}, "django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django_tasks": {"level": "WARNING"},
+        # The case audit anchors (`case_audit_anchor id=… hash=… at=…`): the copy of the chain's head kept
+        # outside the database. Always logged, whatever LOG_LEVEL says; keep these lines.
+        "casework.audit.anchor": {"level": "INFO"},
+    },
 }
