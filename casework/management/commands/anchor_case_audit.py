@@ -1,3 +1,4 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.audit import ChainBroken, anchor_verified
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             return
         try:
             anchor = anchor_verified()
-        except ChainBroken as exc:
+        except (ChainBroken, ImproperlyConfigured) as exc:
             raise CommandError(f"Not anchored: {exc}") from exc
         if anchor is None:
             self.stdout.write("The case audit log has no entries yet: nothing to anchor.")

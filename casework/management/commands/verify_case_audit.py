@@ -1,3 +1,4 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.audit import check_chain, parse_anchor
@@ -24,7 +25,10 @@ class Command(BaseCommand):
             given = [parse_anchor(text) for text in anchor]
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        report = check_chain(given)
+        try:
+            report = check_chain(given)
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         if report.problem:
             raise CommandError(report.problem.message)
         self.stdout.write(self.style.SUCCESS(report.summary()))
