@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Subquery, Value
+from django.db.models import F, Func, IntegerField, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -85,7 +85,8 @@ def record(
             return None
     with transaction.atomic():
         _lock_the_chain()
-        last = CaseAuditEvent.objects.order_by("-id").only("hash").first()
+        # The previous hash, and how many entries have followed the last anchor, in the one query.
+        last = CaseAuditEvent.objects.order_by("-id").only("hash").annotate(since_anchor=_since_last_anchor()).first()
         event = CaseAuditEvent(
             occurred_at=timezone.now(),
             user_id=user_id,
@@ -101,14 +102,21 @@ def record(
         )
         event.hash = event.compute_hash()
         event.save()
-        if _events_since_last_anchor() >= settings.CASE_AUDIT_ANCHOR_EVERY:
+        if (last.since_anchor if last else 0) + 1 >= settings.CASE_AUDIT_ANCHOR_EVERY:
             _anchor(event, AuditAnchor.Reason.PERIODIC)
     return event
 
 
-def _events_since_last_anchor() -> int:
+def _since_last_anchor():
+    """A subquery: the number of entries after the newest anchored one (all of them before any anchor)."""
     last_anchored = AuditAnchor.objects.order_by("-id").values("event_id")[:1]
-    return CaseAuditEvent.objects.filter(id__gt=Coalesce(Subquery(last_anchored), Value(0))).count()
+    newer = (
+        CaseAuditEvent.objects.filter(id__gt=Coalesce(Subquery(last_anchored), Value(0)))
+        .order_by()
+        .annotate(n=Func(F("id"), function="COUNT"))
+        .values("n")
+    )
+    return Subquery(newer, output_field=IntegerField())
 
 
 def _anchor(event: CaseAuditEvent, reason: str) -> AuditAnchor:
