@@ -6,7 +6,8 @@ PORT ?= 8000
 DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	SECRET_KEY=check-deploy-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DATABASE_URL=postgres://portal@127.0.0.1:5432/portal ALLOWED_HOSTS=portal.example \
-	REDIS_URL=redis://127.0.0.1:6379/0
+	REDIS_URL=redis://127.0.0.1:6379/0 \
+	CASE_AUDIT_HMAC_KEY=check-deploy-dummy-case-audit-key-0123456789-abcdefghij
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint check-migrations check-deploy pytest bench audit clean

@@ -26,6 +26,7 @@ ENV = {
     "DJANGO_SETTINGS_MODULE": "portal.settings.bench",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+    "CASE_AUDIT_HMAC_KEY": "bench-only-case-audit-key-not-for-production-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DB_CONN_MAX_AGE": "600",
 }

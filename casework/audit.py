@@ -1,19 +1,34 @@
 """Writing and checking the case audit log (casework.models.CaseAuditEvent).
 
 Every list, read, change, export, download and transfer goes through `record`. Reads are logged at
-most once a minute per person and record, so a refresh does not flood the log. Entries are chained
-by SHA-256: `verify_chain` (and `manage.py verify_case_audit`) names the first altered or missing one.
+most once a minute per person and record, so a refresh does not flood the log.
+
+Entries are chained by HMAC-SHA256 under `CASE_AUDIT_HMAC_KEY` (from the environment, never in the
+database), so an entry edited in the database, or a chain recomputed without the key, fails the check.
+The head is anchored every `CASE_AUDIT_ANCHOR_EVERY` events and by `manage.py anchor_case_audit` (daily):
+an `AuditAnchor` row plus the log line `case_audit_anchor id=<n> hash=<hex> at=<iso>` on the logger
+`casework.audit.anchor`, so deleting the newest entries, or all of them, fails the check too.
+`check_chain` (and `manage.py verify_case_audit`, which also takes anchor lines copied from the log)
+names the first altered, missing or cut-off entry.
 """
 
+import datetime
+import logging
+import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F, Func, IntegerField, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .enums import AuditAction
-from .models import CaseAuditEvent
+from .models import AuditAnchor, CaseAuditEvent
 from .models.audit import GENESIS
+
+anchor_log = logging.getLogger("casework.audit.anchor")
 
 READ_COOLDOWN_SECONDS = 60
 
@@ -79,7 +94,8 @@ def record(
             return None
     with transaction.atomic():
         _lock_the_chain()
-        last = CaseAuditEvent.objects.order_by("-id").only("hash").first()
+        # The previous hash, and how many entries have followed the last anchor, in the one query.
+        last = CaseAuditEvent.objects.order_by("-id").only("hash").annotate(since_anchor=_since_last_anchor()).first()
         event = CaseAuditEvent(
             occurred_at=timezone.now(),
             user_id=user_id,
@@ -95,7 +111,51 @@ def record(
         )
         event.hash = event.compute_hash()
         event.save()
+        if (last.since_anchor if last else 0) + 1 >= settings.CASE_AUDIT_ANCHOR_EVERY:
+            _anchor(event, AuditAnchor.Reason.PERIODIC)
     return event
+
+
+def _since_last_anchor():
+    """A subquery: the number of entries after the newest anchored one (all of them before any anchor)."""
+    last_anchored = AuditAnchor.objects.order_by("-id").values("event_id")[:1]
+    newer = (
+        CaseAuditEvent.objects.filter(id__gt=Coalesce(Subquery(last_anchored), Value(0)))
+        .order_by()
+        .annotate(n=Func(F("id"), function="COUNT"))
+        .values("n")
+    )
+    return Subquery(newer, output_field=IntegerField())
+
+
+def _anchor(event: CaseAuditEvent, reason: str) -> AuditAnchor:
+    """Anchor the chain at `event` (the head, under the chain lock): a row now, the log line on commit."""
+    anchor = AuditAnchor(event_id=event.pk, event_hash=event.hash, anchored_at=timezone.now(), reason=reason)
+    anchor.mac = anchor.compute_mac()
+    anchor.save()
+    line = anchor.log_line()
+    transaction.on_commit(lambda: anchor_log.info(line))
+    return anchor
+
+
+def anchor_head(reason: str = AuditAnchor.Reason.COMMAND) -> AuditAnchor | None:
+    """Anchor the newest entry now; None when the log has no entries."""
+    with transaction.atomic():
+        _lock_the_chain()
+        head = CaseAuditEvent.objects.order_by("-id").first()
+        return _anchor(head, reason) if head is not None else None
+
+
+class ChainBroken(Exception):
+    """The chain failed its check (raised where a problem must stop the work, as the anchoring task)."""
+
+
+def anchor_verified() -> AuditAnchor | None:
+    """Check the whole chain, then anchor its head: a broken chain is reported, never anchored over."""
+    report = check_chain()
+    if report.problem:
+        raise ChainBroken(report.problem.message)
+    return anchor_head(AuditAnchor.Reason.COMMAND)
 
 
 @dataclass
@@ -104,16 +164,132 @@ class ChainProblem:
     message: str
 
 
-def verify_chain() -> ChainProblem | None:
-    """None when intact; otherwise the first altered or missing entry."""
-    previous_hash, previous_id = GENESIS, None
+@dataclass
+class ChainReport:
+    entries: int
+    anchored_id: int | None  # the newest anchored entry (from the table or an anchor given), if any
+    problem: ChainProblem | None
+
+    def summary(self) -> str:
+        if self.problem:
+            return self.problem.message
+        anchored = f"anchored at id {self.anchored_id}" if self.anchored_id is not None else "not yet anchored"
+        return f"The case audit log is intact ({self.entries} entries, {anchored})."
+
+
+@dataclass(frozen=True)
+class GivenAnchor:
+    """An anchor copied from outside the database (a `case_audit_anchor` log line)."""
+
+    event_id: int
+    event_hash: str
+
+
+_ANCHOR_TEXT = re.compile(r"^\s*(?:case_audit_anchor\s+)?(?:id=)?(\d+)(?::|\s+hash=)([0-9a-fA-F]{64})(?:\s+at=\S+)?\s*$")
+
+
+def parse_anchor(text: str) -> GivenAnchor:
+    """`id:hash`, or the whole `case_audit_anchor id=<n> hash=<hex> at=<iso>` line."""
+    match = _ANCHOR_TEXT.match(text)
+    if not match:
+        raise ValueError(
+            f"{text!r} is not an anchor: give it as <id>:<64 hex digits>, "
+            "or paste the whole 'case_audit_anchor id=… hash=… at=…' log line."
+        )
+    return GivenAnchor(int(match.group(1)), match.group(2).lower())
+
+
+def _altered(event: CaseAuditEvent, first: bool) -> ChainProblem:
+    if event.has_plain_sha256():
+        message = (
+            f"Entry {event.id} does not carry the portal's keyed hash: its hash is a plain SHA-256 of its "
+            "contents, so the log was rewritten by someone without the key (CASE_AUDIT_HMAC_KEY)."
+        )
+    else:
+        message = f"Entry {event.id} has been altered since it was written: its HMAC does not match its contents."
+    if first:
+        message += " (If every entry fails, check that CASE_AUDIT_HMAC_KEY is the key the log was written with.)"
+    return ChainProblem(event.id, message)
+
+
+def check_chain(given: tuple[GivenAnchor, ...] | list[GivenAnchor] = ()) -> ChainReport:
+    """Check every entry's HMAC and link, then every anchor (the table's and those given) against the entries.
+
+    The first problem is reported: an altered entry (or one rewritten without the key), a missing one, an
+    entry that differs from its anchor, a cut-off end (an anchored entry newer than the last one left), or
+    an emptied log (anchors, no entries)."""
+    anchors = list(AuditAnchor.objects.order_by("id"))
+    for anchor in anchors:
+        if not anchor.is_genuine():
+            return ChainReport(
+                0,
+                None,
+                ChainProblem(
+                    anchor.event_id,
+                    f"Anchor {anchor.pk} (for entry {anchor.event_id}) was not written by the portal: its HMAC "
+                    "does not match, so it was added or changed in the database.",
+                ),
+            )
+    expected: dict[int, list[tuple[str, str]]] = {}
+    for anchor in anchors:
+        when = anchor.anchored_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        expected.setdefault(anchor.event_id, []).append((anchor.event_hash, f"anchored {when}"))
+    for anchor in given:
+        expected.setdefault(anchor.event_id, []).append((anchor.event_hash, "the anchor given"))
+    anchored_id = max(expected, default=None)
+
+    entries, previous_hash, previous_id = 0, GENESIS, None
     for event in CaseAuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.compute_hash() != event.hash:
-            return ChainProblem(event.id, f"Entry {event.id} has been altered since it was written.")
+        entries += 1
+        if not event.has_valid_hash():
+            return ChainReport(entries, anchored_id, _altered(event, first=previous_id is None))
         if event.prev_hash != previous_hash:
             after = f"after entry {previous_id}" if previous_id else "at the start of the log"
-            return ChainProblem(
-                event.id, f"The chain breaks at entry {event.id}: an entry {after} is missing or was altered."
+            return ChainReport(
+                entries,
+                anchored_id,
+                ChainProblem(
+                    event.id, f"The chain breaks at entry {event.id}: an entry {after} is missing or was altered."
+                ),
             )
+        for anchored_hash, source in expected.pop(event.id, ()):
+            if anchored_hash != event.hash:
+                return ChainReport(
+                    entries,
+                    anchored_id,
+                    ChainProblem(
+                        event.id,
+                        f"Entry {event.id} is not the entry that was anchored ({source}): the anchor's hash is "
+                        f"{anchored_hash}, the entry's is now {event.hash}.",
+                    ),
+                )
         previous_hash, previous_id = event.hash, event.id
-    return None
+
+    if expected:
+        return ChainReport(entries, anchored_id, _missing_anchored(expected, previous_id))
+    return ChainReport(entries, anchored_id, None)
+
+
+def _missing_anchored(expected: dict[int, list[tuple[str, str]]], last_id: int | None) -> ChainProblem:
+    first = min(expected)
+    anchored_hash, source = expected[first][0]
+    newest = max(expected)
+    also = f" (the newest anchor is entry {newest})" if newest != first else ""
+    if last_id is None:
+        return ChainProblem(
+            first,
+            f"The case audit log has been emptied: it holds no entries, but entry {first} was anchored "
+            f"({source}, hash {anchored_hash}){also}. Every entry has been deleted.",
+        )
+    if first > last_id:
+        return ChainProblem(
+            first,
+            f"The end of the case audit log has been cut off: entry {first} ({source}, hash {anchored_hash}) "
+            f"is no longer in the log, which now ends at entry {last_id}{also}. The newest entries were deleted.",
+        )
+    return ChainProblem(first, f"Entry {first} ({source}, hash {anchored_hash}) is not in the log.")
+
+
+def verify_chain() -> ChainProblem | None:
+    """None when intact; otherwise the first altered, missing or cut-off entry (see check_chain)."""
+    return check_chain().problem

@@ -1,6 +1,6 @@
 """Casework records, split by subject. Every model reaches its child, and the child its school."""
 
-from .audit import CaseAuditEvent
+from .audit import AuditAnchor, CaseAuditEvent
 from .children import Child, CohortChange, LocalAuthority
 from .delegation import Delegation
 from .documents import CaseDocument
@@ -14,6 +14,7 @@ from .transitions import Transition, TransitionDownload
 __all__ = [
     "PEP",
     "Activity",
+    "AuditAnchor",
     "CaseAuditEvent",
     "CaseDocument",
     "Child",

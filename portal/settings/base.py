@@ -6,6 +6,7 @@ import dj_database_url
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config as BotoConfig
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_float, env_int, env_list, env_str
 
@@ -202,6 +203,15 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@symphony.example")
 # --- Background tasks (django-tasks with the database backend) --------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# --- Case audit: a keyed chain with anchors (casework/audit.py) ---------------------------------
+# The HMAC-SHA256 key of the case audit chain. It is never stored in the database: without it nobody can
+# rewrite the log and make it verify. Production refuses to start without it; dev and test set a fixed one.
+CASE_AUDIT_HMAC_KEY = env_str("CASE_AUDIT_HMAC_KEY")
+# The chain's head is anchored (an AuditAnchor row and a `casework.audit.anchor` log line) every N events.
+CASE_AUDIT_ANCHOR_EVERY = env_int("CASE_AUDIT_ANCHOR_EVERY", 100)
+if CASE_AUDIT_ANCHOR_EVERY < 1:
+    raise ImproperlyConfigured("The environment variable CASE_AUDIT_ANCHOR_EVERY must be 1 or more.")
+
 # --- Sign-in: django-allauth for everyone, MFA for sensitive roles ------------------------------
 SITE_ID = 1
 LOGIN_URL = "account_login"
@@ -301,5 +311,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}, "django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django_tasks": {"level": "WARNING"},
+        # The case audit anchors (`case_audit_anchor id=… hash=… at=…`): the copy of the chain's head kept
+        # outside the database. Always logged, whatever LOG_LEVEL says; keep these lines.
+        "casework.audit.anchor": {"level": "INFO"},
+    },
 }

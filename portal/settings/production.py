@@ -7,6 +7,14 @@ from .base import DATABASES, REDIS_URL
 from .env import env_bool, env_int, env_list, env_str
 
 SECRET_KEY = env_str("SECRET_KEY", required=True)
+# The case audit chain's HMAC key (casework/audit.py): kept in the environment, never in the database.
+CASE_AUDIT_HMAC_KEY = env_str("CASE_AUDIT_HMAC_KEY", required=True)
+if len(CASE_AUDIT_HMAC_KEY) < 32:
+    raise ImproperlyConfigured(
+        "The environment variable CASE_AUDIT_HMAC_KEY must be at least 32 characters (a random secret)."
+    )
+if CASE_AUDIT_HMAC_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("The environment variable CASE_AUDIT_HMAC_KEY must not be the same as SECRET_KEY.")
 env_str("DATABASE_URL", required=True)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("The environment variable DATABASE_URL must point at PostgreSQL (postgres://…).")

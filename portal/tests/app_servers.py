@@ -67,6 +67,7 @@ def server_environment(**overrides) -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
         SECRET_KEY=settings.SECRET_KEY,  # the test process encrypted the TOTP secrets with it
+        CASE_AUDIT_HMAC_KEY=settings.CASE_AUDIT_HMAC_KEY,  # one case audit chain, written by every server
         DATABASE_URL=database_url(),
         ALLOWED_HOSTS=f"{PUBLIC_HOST},127.0.0.1",
         SECURE_SSL_REDIRECT="false",

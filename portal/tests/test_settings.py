@@ -12,6 +12,7 @@ GOOD = {
     "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
     "ALLOWED_HOSTS": "portal.symphony.example",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CASE_AUDIT_HMAC_KEY": "a-long-production-like-case-audit-key-0123456789-abcdefgh",
 }
 
 
@@ -57,12 +58,27 @@ def test_production_refuses_to_start_without_a_cache_every_worker_shares():
     assert database.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", database.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "CASE_AUDIT_HMAC_KEY"])
 def test_production_refuses_to_start_and_names_the_missing_variable(missing):
     env = {k: v for k, v in GOOD.items() if k != missing}
     result = load_production(**env)
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_refuses_a_short_case_audit_key_or_one_that_is_the_secret_key():
+    short = load_production(**{**GOOD, "CASE_AUDIT_HMAC_KEY": "too-short"})
+    assert short.returncode != 0
+    assert "CASE_AUDIT_HMAC_KEY must be at least 32 characters" in short.stderr
+    same = load_production(**{**GOOD, "CASE_AUDIT_HMAC_KEY": GOOD["SECRET_KEY"]})
+    assert same.returncode != 0
+    assert "CASE_AUDIT_HMAC_KEY must not be the same as SECRET_KEY" in same.stderr
+
+
+def test_production_reads_the_case_audit_key_from_the_environment():
+    result = load_production("settings.CASE_AUDIT_HMAC_KEY", **GOOD)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == GOOD["CASE_AUDIT_HMAC_KEY"]
 
 
 def test_production_refuses_sqlite():
