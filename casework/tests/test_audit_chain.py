@@ -31,6 +31,10 @@ ANCHOR_LINE = r"case_audit_anchor id=(\d+) hash=([0-9a-f]{64}) at=\S+"
 
 @pytest.fixture
 def child(personas):
+    # The personas' casework roles were granted, and so audited, as they were made: each test here starts
+    # from an empty log, so that its counts are its own events.
+    with with_database_access():
+        CaseAuditEvent.objects.all().delete()
     return ChildFactory(school=personas.brook)
 
 
