@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # FORM_RENDERER below finds Django's own widget templates here
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Widgets render through TEMPLATES, so templates/wagtailadmin/widgets/ overrides Wagtail's date pickers
+# (started from static/js/admin-init.js, not from an inline script the CSP would block).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
