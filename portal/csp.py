@@ -13,8 +13,8 @@ frame-ancestors 'none' and X-Frame-Options DENY.
 
 import re
 
-from csp.constants import SELF
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER, HEADER_REPORT_ONLY, SELF
+from csp.middleware import CSPMiddleware
 
 # Wagtail's preview routes (wagtail/admin/urls/pages.py, the snippet and model viewsets' "preview/" and
 # "preview/<pk>/", and admin/block-preview/), under the admin's mount point.
@@ -32,20 +32,27 @@ def is_admin_preview(path: str) -> bool:
     return bool(ADMIN_PREVIEW_PATH.match(path))
 
 
+def framed_by_self(policy: str) -> str:
+    """The policy with its frame-ancestors directive (added if missing) set to 'self'; the rest untouched."""
+    directives = [part.strip() for part in policy.split(";") if part.strip()]
+    kept = [part for part in directives if part.split()[0].lower() != "frame-ancestors"]
+    return "; ".join([*kept, f"frame-ancestors {SELF}"])
+
+
 class PortalCSPMiddleware(CSPMiddleware):
     """django-csp's middleware, with same-origin framing for the admin's preview responses only.
 
-    Sits where csp.middleware.CSPMiddleware sat, before XFrameOptionsMiddleware, so on the way out it
-    runs after it and its X-Frame-Options wins for preview responses."""
-
-    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
-        parts = super().get_policy_parts(request, response, report_only=report_only)
-        if is_admin_preview(request.path_info):
-            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
-        return parts
+    A preview is rendered by Wagtail through a second, internal pass of the whole middleware chain for the
+    previewed page's own (front-end) URL, so the response arrives with that URL's policy and X-Frame-Options
+    DENY already set. Only its frame-ancestors directive is rewritten (script-src, and any nonce the page
+    used, stay as rendered). This middleware sits where csp.middleware.CSPMiddleware sat, before
+    XFrameOptionsMiddleware, so on the way out it runs after it."""
 
     def process_response(self, request, response):
         response = super().process_response(request, response)
         if is_admin_preview(request.path_info):
+            for header in (HEADER, HEADER_REPORT_ONLY):
+                if header in response:
+                    response[header] = framed_by_self(response[header])
             response["X-Frame-Options"] = "SAMEORIGIN"
         return response
