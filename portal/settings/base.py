@@ -52,12 +52,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # FORM_RENDERER below finds Django's own widget templates here
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.csp.PortalCSPMiddleware",  # django-csp, with framing by 'self' for admin previews only
     "django.middleware.common.CommonMiddleware",
     "casework.uploads.UploadLimitMiddleware",  # before anything reads the body of a document upload
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,6 +78,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Widgets render through TEMPLATES, so templates/wagtailadmin/widgets/ overrides Wagtail's date pickers
+# (started from static/js/admin-init.js, not from an inline script the CSP would block).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
