@@ -15,7 +15,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .access import has_role
-from .calendar_ical import CalendarImportError, export_calendar, import_calendar
+from .calendar_ical import CalendarImportError, export_calendar, import_calendar, read_calendar
 from .calendar_models import NonTeachingDay, Term
 from .enums import Role
 from .models import School
@@ -60,6 +60,11 @@ class CalendarImportForm(forms.Form):
     replace = forms.BooleanField(
         required=False, label="Replace the school's dates for the years in this file", initial=False
     )
+    leave_out_unclassified = forms.BooleanField(
+        required=False,
+        label="Leave out the events the file does not explain",
+        help_text="The preview lists them. Tick this only once you have checked none is a term, holiday or INSET day.",
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -77,10 +82,24 @@ def calendar_import_view(request):
     _require_trust_admin(request)
     errors = []
     form = CalendarImportForm(request.POST or None, request.FILES or None)
+    preview = []
     if request.method == "POST" and form.is_valid():
         school = form.cleaned_data["school"]
+        data = form.cleaned_data["file"].read()
         try:
-            result = import_calendar(school, form.cleaned_data["file"].read(), replace=form.cleaned_data["replace"])
+            preview = read_calendar(data).lines()
+            if "preview" in request.POST:
+                return TemplateResponse(
+                    request,
+                    "trust/admin/calendar_import.html",
+                    {"form": form, "errors": [], "preview": preview, "schools": School.objects.all()},
+                )
+            result = import_calendar(
+                school,
+                data,
+                replace=form.cleaned_data["replace"],
+                ignore_unclassified=form.cleaned_data["leave_out_unclassified"],
+            )
         except (CalendarImportError, ValidationError) as exc:
             errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         else:
@@ -93,7 +112,7 @@ def calendar_import_view(request):
     return TemplateResponse(
         request,
         "trust/admin/calendar_import.html",
-        {"form": form, "errors": errors, "schools": School.objects.all()},
+        {"form": form, "errors": errors, "preview": preview, "schools": School.objects.all()},
     )
 
 

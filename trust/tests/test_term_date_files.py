@@ -178,3 +178,51 @@ def test_the_import_command_refuses_with_its_reasons(command_db):
     result = manage("import_term_dates", "brook", str(path))
     assert result.returncode != 0 and "Harvest festival (Fri 2 Oct 2026)" in result.stderr
     assert manage("import_term_dates", "nowhere", str(path)).returncode != 0
+
+
+def test_the_administrator_previews_a_file_in_the_admin_and_nothing_is_saved_until_they_import(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import sign_in
+    from trust.enums import Role
+    from trust.tests.factories import MembershipFactory, UserFactory
+
+    school = SchoolFactory(slug="preview", name="Preview School")
+    admin = UserFactory(email="calendar.admin@symphony.example")
+    MembershipFactory(user=admin, role=Role.TRUST_ADMIN, school=None)
+    sign_in(client, admin)
+    data = STYLES["whole term with the half term inside it"]
+
+    def post(**extra):
+        upload = SimpleUploadedFile("terms.ics", data, content_type="text/calendar")
+        return client.post("/admin/trust/calendar/import/", {"school": school.pk, "file": upload, **extra})
+
+    page = post(preview="1").content.decode()
+    assert "Academic year 2026/27: 71 school days, 1 INSET days" in page and "Nothing has been saved yet" in page
+    assert not school.terms.exists()
+    assert post().status_code == 302
+    assert school.terms.count() == 2
+
+
+def test_the_admin_lists_what_it_cannot_classify_and_imports_once_the_person_leaves_it_out(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import sign_in
+    from trust.enums import Role
+    from trust.tests.factories import MembershipFactory, UserFactory
+
+    school = SchoolFactory(slug="harvest", name="Harvest School")
+    admin = UserFactory(email="calendar.admin2@symphony.example")
+    MembershipFactory(user=admin, role=Role.TRUST_ADMIN, school=None)
+    sign_in(client, admin)
+    data = ics(("Autumn 1", *all_day("20260903", "20261024")), ("Harvest festival", *all_day("20261002", "20261003")))
+
+    def post(**extra):
+        upload = SimpleUploadedFile("terms.ics", data, content_type="text/calendar")
+        return client.post("/admin/trust/calendar/import/", {"school": school.pk, "file": upload, **extra})
+
+    refused = post().content.decode()
+    assert "Nothing was imported" in refused and "Harvest festival (Fri 2 Oct 2026)" in refused
+    assert not school.terms.exists()
+    assert post(leave_out_unclassified="on").status_code == 302
+    assert school.terms.count() == 1
