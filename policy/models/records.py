@@ -1,10 +1,9 @@
 """What happened to acknowledgeable pages: each publication, each read receipt, each attempt.
 
-`ReadReceipt` is append-only: the model refuses updates and deletes, and on PostgreSQL a trigger
-refuses them in the database too.
+`ReadReceipt` is append-only: the model refuses updates and deletes, and on PostgreSQL triggers
+refuse them (and TRUNCATE) in the database too, whatever the session sets (trust/evidence_db.py).
 """
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -60,14 +59,12 @@ class ReadReceipt(models.Model):
     on_paper_reason = models.TextField(blank=True)
 
     objects = ReceiptQuerySet.as_manager()
+    append_only_evidence = True  # the database refuses UPDATE, DELETE and TRUNCATE too (trust/evidence_db.py)
 
     class Meta:
         ordering = ["-acknowledged_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["user", "page", "version_number"], name="one_receipt_per_person_and_version")
-        ]
-        triggers = [
-            pgtrigger.Protect(name="read_receipt_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
         ]
 
     def __str__(self):

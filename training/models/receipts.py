@@ -1,4 +1,3 @@
-import pgtrigger
 from django.conf import settings
 from django.db import models
 
@@ -31,6 +30,7 @@ class TrainingCompletion(models.Model):
     roles_snapshot = models.JSONField(default=list, help_text="The person's roles and schools when they completed it.")
 
     objects = AppendOnlyQuerySet.as_manager()
+    append_only_evidence = True  # the database refuses UPDATE, DELETE and TRUNCATE too (trust/evidence_db.py)
 
     class Meta:
         ordering = ["-completed_at"]
@@ -38,9 +38,6 @@ class TrainingCompletion(models.Model):
             models.UniqueConstraint(
                 fields=["user", "page", "version_number"], name="one_training_completion_per_person_and_version"
             )
-        ]
-        triggers = [
-            pgtrigger.Protect(name="training_completion_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
         ]
 
     def __str__(self):
