@@ -60,11 +60,13 @@ def insert_copy_sql(table, columns, row_id, other_user_id):
     names = [c for c in columns if c != "id"]
     values = [overrides.get(c, f'"{c}"') for c in names]
     quoted = ", ".join(f'"{c}"' for c in names)
-    return f'INSERT INTO "{table}" ({quoted}) SELECT {", ".join(values)} FROM "{table}" WHERE id = {row_id} RETURNING id'
+    return (
+        f'INSERT INTO "{table}" ({quoted}) SELECT {", ".join(values)} FROM "{table}" WHERE id = {row_id} RETURNING id'
+    )
 
 
 def snapshot(cursor, table):
-    cursor.execute(f'SELECT md5(string_agg(t::text, \'|\' ORDER BY id)), count(*) FROM "{table}" t')
+    cursor.execute(f"SELECT md5(string_agg(t::text, '|' ORDER BY id)), count(*) FROM \"{table}\" t")
     return cursor.fetchone()
 
 
@@ -103,9 +105,12 @@ def test_the_application_role_may_only_read_and_add_evidence(personas, app_role)
     assert f"{app_role}: SELECT, INSERT on 4 evidence tables" in out.getvalue()
 
     db = connection.settings_dict
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, dbname=db["NAME"], user=app_role, autocommit=True
-    ) as app, app.cursor() as cursor:
+    with (
+        psycopg.connect(
+            host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, dbname=db["NAME"], user=app_role, autocommit=True
+        ) as app,
+        app.cursor() as cursor,
+    ):
         cursor.execute("SELECT current_user")
         assert cursor.fetchone()[0] == app_role
         for table, row_id in rows.items():
@@ -189,5 +194,7 @@ def test_granting_refuses_while_an_evidence_table_has_no_triggers():
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE ROLE "{APP_ROLE}_2" NOLOGIN')
         cursor.execute("ALTER TABLE policy_readreceipt DISABLE TRIGGER evidence_append_only")
-    with pytest.raises(CommandError, match="lack their append-only triggers: policy_readreceipt. Run `manage.py migrate`"):
+    with pytest.raises(
+        CommandError, match="lack their append-only triggers: policy_readreceipt. Run `manage.py migrate`"
+    ):
         call_command("grant_app_role", f"{APP_ROLE}_2")
