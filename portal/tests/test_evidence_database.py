@@ -137,6 +137,18 @@ def test_the_application_role_may_only_read_and_add_evidence(personas, app_role)
             assert cursor.fetchone()[0] > row_id, f"{table}: INSERT"
             assert snapshot(cursor, table)[1] == before[1] + 1
 
+        # Everywhere else it works as the portal needs: sessions come and go; the migrations are only read.
+        cursor.execute(
+            "INSERT INTO django_session (session_key, session_data, expire_date) VALUES ('evidence-test', '', now())"
+        )
+        cursor.execute("UPDATE django_session SET session_data = 'x' WHERE session_key = 'evidence-test'")
+        cursor.execute("DELETE FROM django_session WHERE session_key = 'evidence-test'")
+        assert cursor.rowcount == 1
+        cursor.execute("SELECT count(*) FROM django_migrations")
+        assert cursor.fetchone()[0] > 0
+        with pytest.raises(psycopg.Error, match="permission denied"), app.transaction():
+            cursor.execute("DELETE FROM django_migrations")
+
 
 @pytest.fixture
 def owner_role(db):
