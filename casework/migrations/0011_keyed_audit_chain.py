@@ -5,13 +5,14 @@ import hmac
 import json
 import logging
 
-import pgtrigger
 import pgtrigger.compiler
 import pgtrigger.migrations
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import migrations, models, transaction
 from django.utils import timezone
+
+from trust.evidence_db import triggers_disabled_by_owner
 
 GENESIS = "0" * 64
 log = logging.getLogger("casework.audit")
@@ -44,7 +45,7 @@ def rekey(apps, schema_editor):
     Each entry is first checked against the old SHA-256 chain. At the first entry that fails (altered or
     missing before today), re-keying stops: that entry and the ones after it keep their old hashes, so
     `verify_case_audit` still names it. The re-keyed head is then anchored. Runs as the schema owner (the
-    append-only trigger is ignored for this one rewrite). A database with no entries needs no key.
+    append-only triggers are disabled, by the owner, for this one rewrite). A database with no entries needs no key.
     """
     Event = apps.get_model("casework", "CaseAuditEvent")
     Anchor = apps.get_model("casework", "AuditAnchor")
@@ -59,7 +60,7 @@ def rekey(apps, schema_editor):
         )
     key = secret.encode()
     old_prev, new_prev, head, batch = GENESIS, GENESIS, None, []
-    with pgtrigger.ignore("casework.CaseAuditEvent:case_audit_append_only", databases=[db]):
+    with triggers_disabled_by_owner(schema_editor.connection, Event._meta.db_table):
         for event in events.iterator(chunk_size=2000):
             old = hashlib.sha256(_payload(event, event.prev_hash).encode()).hexdigest()
             if event.prev_hash != old_prev or not hmac.compare_digest(old, event.hash):

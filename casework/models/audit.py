@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import json
 
-import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
@@ -63,12 +62,11 @@ class CaseAuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    append_only_evidence = True  # the database refuses UPDATE, DELETE and TRUNCATE (trust/evidence_db.py)
+
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["user_id", "occurred_at"])]
-        triggers = [
-            pgtrigger.Protect(name="case_audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-        ]
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_type} {self.object_id}".strip()
@@ -134,11 +132,10 @@ class AuditAnchor(models.Model):
     reason = models.CharField(max_length=16, choices=Reason.choices)
     mac = models.CharField(max_length=64)
 
+    append_only_evidence = True
+
     class Meta:
         ordering = ["id"]
-        triggers = [
-            pgtrigger.Protect(name="case_audit_anchor_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-        ]
 
     def __str__(self):
         return self.log_line()

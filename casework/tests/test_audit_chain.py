@@ -1,8 +1,9 @@
 """The case audit chain is keyed (HMAC under CASE_AUDIT_HMAC_KEY) and anchored outside its rows, so an edited
 entry, a chain recomputed without the key, a cut-off end and an emptied log each fail `verify_case_audit`.
 
-"Someone with database access" is simulated with pgtrigger.ignore: on PostgreSQL the append-only triggers
-would otherwise refuse the UPDATE and DELETE (on SQLite there are no triggers)."""
+"Someone with database access" is simulated by the schema owner disabling the append-only triggers: on
+PostgreSQL they would otherwise refuse the UPDATE and DELETE, whatever the session sets (trust/evidence_db.py;
+on SQLite there are no triggers)."""
 
 import hashlib
 import importlib
@@ -11,7 +12,6 @@ import logging
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-import pgtrigger
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -22,6 +22,7 @@ from django.utils import timezone
 from casework import audit
 from casework.models import AuditAnchor, CaseAuditEvent
 from casework.models.audit import GENESIS
+from trust.evidence_db import triggers_disabled_by_owner
 
 from .factories import ChildFactory
 
@@ -50,9 +51,7 @@ def write(personas, child):
 
 @contextmanager
 def with_database_access():
-    with pgtrigger.ignore(
-        "casework.CaseAuditEvent:case_audit_append_only", "casework.AuditAnchor:case_audit_anchor_append_only"
-    ):
+    with triggers_disabled_by_owner(connection, CaseAuditEvent._meta.db_table, AuditAnchor._meta.db_table):
         yield
 
 

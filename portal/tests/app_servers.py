@@ -1,7 +1,8 @@
 """Real app servers for tests: gunicorn with the production settings (plain HTTP), on free ports.
 
 `AppServer` starts one gunicorn, waits until /health/ready answers 200 and stops it (and its workers)
-when the test is done. `Visitor` is one person's browser: a requests.Session whose cookies (session,
+when the test is done; `EmbeddedServer` is the same for the embedded default (`make run`: runserver on a
+SQLite file). `Visitor` is one person's browser: a requests.Session whose cookies (session,
 CSRF) go to every server on 127.0.0.1, as they would to every server behind one load balancer.
 """
 
@@ -96,14 +97,17 @@ class AppServer:
         self.log_path = log_dir / f"gunicorn-{name}.log"
         self.process = None
 
+    def command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "gunicorn", "portal.wsgi",
+            "--workers", str(self.workers), "--no-control-socket", "--timeout", "60",
+            "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-", "--error-logfile", "-",
+        ]  # fmt: skip
+
     def launch(self) -> "AppServer":
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable, "-m", "gunicorn", "portal.wsgi",
-                    "--workers", str(self.workers), "--no-control-socket", "--timeout", "60",
-                    "--bind", f"127.0.0.1:{self.port}", "--access-logfile", "-", "--error-logfile", "-",
-                ],
+                self.command(),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -139,15 +143,35 @@ class AppServer:
         return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
 
 
+def embedded_environment(database: Path, media: Path) -> dict:
+    """The embedded default as `make run` serves it: development settings on a SQLite file (WAL)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "AWS_", "REDIS_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        DATABASE_URL=f"sqlite:///{database}",
+        MEDIA_ROOT=str(media),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+class EmbeddedServer(AppServer):
+    """`manage.py runserver` (threaded, no autoreload), as `make run` starts it."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"]
+
+
 class Visitor:
     """One person at one browser, whichever server the load balancer sends each request to.
 
     Every request carries the public host name, as it would through the load balancer: allauth, for one,
     counts failed sign-ins per site and account, and the site is the host the request names."""
 
-    def __init__(self):
+    def __init__(self, host: str | None = PUBLIC_HOST):
         self.http = requests.Session()
-        self.http.headers["Host"] = PUBLIC_HOST
+        if host:
+            self.http.headers["Host"] = host
 
     def get(self, server: AppServer, path: str, **kwargs) -> requests.Response:
         kwargs.setdefault("allow_redirects", False)

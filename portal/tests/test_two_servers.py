@@ -4,7 +4,8 @@ Two gunicorn servers (production settings on plain HTTP) on different ports shar
 database, one S3-compatible server (moto) and, when one answers at 127.0.0.1:6379, one Redis cache.
 Every person's requests go to both, as a load balancer would send them: a person signed in through
 one is signed in on the other, a document uploaded through one downloads through the other, and
-acknowledgements sent to both leave exactly one receipt each.
+acknowledgements sent to both leave exactly one receipt each, a flood of failed sign-ins sent by threads to
+both shuts out nobody, and a TOTP code sent to both at once is accepted once.
 
 The servers read the test database pytest-django made, so the data must be committed: the tests are
 transactional, and `serialized_rollback` puts the migrated data (site, page tree) back for the tests
@@ -12,6 +13,8 @@ that come after.
 """
 
 import re
+import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -37,6 +40,7 @@ PASSWORD = "Two-servers-one-trust-2026"
 BUCKET = "two-servers-" + uuid.uuid4().hex[:12]
 S3_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 STAFF_COUNT = 10
+FLOOD, FLOOD_THREADS = 400, 8
 PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -146,7 +150,10 @@ def test_a_case_document_uploaded_through_one_server_downloads_through_the_other
     assert gate.status_code == 403 and f'href="{policy.url}"' in gate.text
     revision = revision_in_form(visitor.get(b, policy.url).text)
     token = visitor.csrf_token(a, policy.url)
-    assert visitor.post(a, policy.url + "acknowledge/", {"revision": revision, "statement": "on"}, token=token).status_code == 302
+    assert (
+        visitor.post(a, policy.url + "acknowledge/", {"revision": revision, "statement": "on"}, token=token).status_code
+        == 302
+    )
     assert visitor.get(b, "/casework/").status_code == 200
 
     content = PDF + f"% {uuid.uuid4().hex}\n".encode()  # this run's own bytes
@@ -241,3 +248,67 @@ def test_failed_sign_ins_are_counted_across_both_servers(servers, personas):
     locked = visitor.post(b, "/accounts/login/", {"login": governor.email, "password": PASSWORD}, token=token)
     assert locked.status_code == 200
     assert "Too many failed login attempts. Try again later." in locked.text
+
+
+def test_a_flood_of_failed_sign_ins_from_one_address_does_not_shut_out_a_colleague(servers, personas):
+    """400 failed sign-ins to made-up addresses, sent by 8 threads to both servers from one address (as from
+    a school behind one router): each is told the address or password is wrong, none is locked out; then a
+    colleague with the right password, from the same address, signs in."""
+    a, b = servers
+    can_sign_in(personas.staff)
+
+    def flood(thread):
+        visitor = Visitor()
+        token = visitor.csrf_token(a, "/accounts/login/")
+        answers = []
+        for n in range(thread, FLOOD, FLOOD_THREADS):
+            data = {"login": f"made-up-{n}@symphony.example", "password": "guess"}
+            refused = visitor.post((a, b)[n % 2], "/accounts/login/", data, token=token)
+            answers.append(
+                (refused.status_code, "specified are not correct" in refused.text, "Too many" in refused.text)
+            )
+        return answers
+
+    with ThreadPoolExecutor(max_workers=FLOOD_THREADS) as pool:
+        answers = [answer for batch in pool.map(flood, range(FLOOD_THREADS)) for answer in batch]
+    assert len(answers) == FLOOD
+    assert set(answers) == {(200, True, False)}
+
+    colleague = Visitor()
+    colleague.sign_in(personas.staff.email, PASSWORD, at=b)
+    dashboard = colleague.get(a, "/")
+    assert dashboard.status_code == 200
+    assert f'<span class="person-name">{escape(personas.staff.get_full_name())}</span>' in dashboard.text
+
+
+def test_a_totp_code_sent_to_both_servers_at_once_is_accepted_once(servers, personas):
+    """Someone who has the password and saw the code races the designated teacher: the same code reaches
+    server A and server B at the same moment. Used codes are kept in the shared cache, so one is let in."""
+    a, b = servers
+    dt = personas.dt
+    can_sign_in(dt)
+    pairs = [(Visitor(), a), (Visitor(), b)]
+    for visitor, server in pairs:
+        token = visitor.csrf_token(server, "/accounts/login/")
+        password = visitor.post(server, "/accounts/login/", {"login": dt.email, "password": PASSWORD}, token=token)
+        assert password.status_code == 302 and "/accounts/2fa/authenticate/" in password.headers["Location"]
+    tokens = [visitor.csrf_token(server, "/accounts/2fa/authenticate/") for visitor, server in pairs]
+    if time.time() % 30 > 25:
+        time.sleep(30 - time.time() % 30)  # one code for both: never send it as its 30 seconds end
+    code = totp_code()
+    barrier = threading.Barrier(2)
+
+    def send(n):
+        visitor, server = pairs[n]
+        barrier.wait(timeout=30)
+        return visitor.post(server, "/accounts/2fa/authenticate/", {"code": code}, token=tokens[n])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(send, range(2)))
+    assert sorted(r.status_code for r in answers) == [200, 302], [r.status_code for r in answers]
+    let_in = next(n for n, r in enumerate(answers) if r.status_code == 302)
+    refused = answers[1 - let_in]
+    assert "Incorrect code." in refused.text
+    for n, (visitor, _) in enumerate(pairs):
+        home = visitor.get((b, a)[n], "/")  # asked of the other server
+        assert home.status_code == (200 if n == let_in else 302)
