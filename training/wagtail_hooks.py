@@ -71,10 +71,9 @@ def _keep_training_evidence(request, pages, fallback):
     ids = _modules_within(pages)
     if not ids:
         return None
-    if (
-        TrainingCompletion.objects.filter(page_id__in=ids).exists()
-        or TrainingAttempt.objects.filter(page_id__in=ids).exists()
-    ):
+    if TrainingCompletion.objects.filter(page_id__in=ids).exists() or TrainingAttempt.objects.filter(
+        page_id__in=ids
+    ).exists():
         messages.error(
             request,
             "Training that people have completed or attempted is kept as evidence. Unpublish it instead of deleting it.",

@@ -87,14 +87,10 @@ def test_signing_in_does_not_throw_the_report_away(client, personas, policy):
 def test_staff_who_leave_in_an_import_leave_the_figures_at_once(client, personas, policy):
     from trust.staff_import import import_staff
 
-    import_staff(
-        personas.brook, "email,first_name,last_name,roles,job_title\nann.ash@symphony.example,Ann,Ash,staff,Teacher\n"
-    )
+    import_staff(personas.brook, "email,first_name,last_name,roles,job_title\nann.ash@symphony.example,Ann,Ash,staff,Teacher\n")
     sign_in(client, personas.head)
     assert brook_staff(client) == (0, 1)  # Ann is the only Brook staff member in the file: the others left
-    import_staff(
-        personas.brook, "email,first_name,last_name,roles,job_title\nbo.birch@symphony.example,Bo,Birch,staff,TA\n"
-    )
+    import_staff(personas.brook, "email,first_name,last_name,roles,job_title\nbo.birch@symphony.example,Bo,Birch,staff,TA\n")
     assert brook_staff(client) == (0, 1)
     assert client.get("/briefing/brook/").context["entry"].outstanding_people[0].email == "bo.birch@symphony.example"
 

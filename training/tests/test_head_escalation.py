@@ -55,12 +55,9 @@ def test_a_head_of_two_schools_gets_one_digest_grouping_both_and_only_their_scho
     (digest,) = escalations_to(personas.dt.email)
     body = digest.body
     assert "Brook Primary School" in body and "Meadow Primary School" in body
-    assert (
-        body.index("Brook Primary School")
-        < body.index(personas.governor.get_full_name())
-        < body.index("Meadow Primary School")
-        < body.index("Mabel Meadowsweet")
-    )
+    assert body.index("Brook Primary School") < body.index(personas.governor.get_full_name()) < body.index(
+        "Meadow Primary School"
+    ) < body.index("Mabel Meadowsweet")
     assert personas.dt_castle.get_full_name() not in body  # another school's people
     assert personas.staff.get_full_name() not in body  # briefed
     assert "Children in Care policy" in body and "Safeguarding essentials" in body
