@@ -21,6 +21,7 @@ from .date_ranges import child_record_problems
 from .enums import Cohort, DeadlineKind, PEPStatus, TermName
 from .models import DeadlineRule
 from .models.rules import DEFAULT_RULES
+from .review_schedule import review_deadline
 
 RECORD_DATES = "record_dates"  # the kind of the deadline that lists a child's dates that look wrong
 PEP_DUE_SOON_SCHOOL_DAYS = 5
@@ -92,6 +93,7 @@ class Deadline:
     error: str = ""
     flags: list[str] = field(default_factory=list)
     done: bool = False
+    text: str = ""  # the rule in words, when the kind's own wording does not fit (months, a review's number)
 
     @property
     def unit_label(self) -> str:
@@ -100,6 +102,8 @@ class Deadline:
     @property
     def rule_text(self) -> str:
         """The rule in words, always with its unit."""
+        if self.text:
+            return self.text
         days = self.rule.label
         return {
             DeadlineKind.INITIAL_PEP: f"within {days} of starting at the school or entering care",
@@ -269,6 +273,8 @@ class DeadlineEngine:
         peps = list(child.peps.all())
         if self.needs_pep(child):
             found.append(self._pep_deadline(child, peps))
+            if child.entered_care_on:
+                found.append(review_deadline(self, child))
         for review in child.reviews.all():
             if review.held_on < self.today:
                 continue

@@ -64,6 +64,7 @@ class DeadlineKind(models.TextChoices):
     TRANSFER = "transfer", "Transfer of records after leaving"
     REVIEW_REPORT = "review_report", "School report before a review"
     CHILD_PROTECTION = "child_protection", "Child protection file after leaving (sent separately)"
+    STATUTORY_REVIEW = "statutory_review", "First statutory review after entering care"
 
 
 class TransitionPart(models.TextChoices):

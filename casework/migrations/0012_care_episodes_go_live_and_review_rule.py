@@ -46,5 +46,10 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('child', 'entered_on'), name='one_care_episode_per_entry')],
             },
         ),
+        migrations.AlterField(
+            model_name='deadlinerule',
+            name='kind',
+            field=models.CharField(choices=[('initial_pep', 'Initial PEP after starting or entering care'), ('pep_review', 'PEP review each term'), ('transfer', 'Transfer of records after leaving'), ('review_report', 'School report before a review'), ('child_protection', 'Child protection file after leaving (sent separately)'), ('statutory_review', 'First statutory review after entering care')], max_length=20),
+        ),
         migrations.RunPython(open_current_episodes, migrations.RunPython.noop),
     ]
