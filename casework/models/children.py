@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from ..enums import Cohort, SENStatus
+from ..enums import RETENTION_YEARS, Cohort, RetentionBasis, SENStatus
 from ..upn import normalise_upn, validate_upn
 from .scoped import ChildScopedQuerySet
 
@@ -74,6 +74,13 @@ class Child(models.Model):
     started_on = models.DateField(help_text="The day the child started at this school.")
     left_on = models.DateField(null=True, blank=True, help_text="Set when the child leaves this school.")
     sen_status = models.CharField("SEN status", max_length=16, choices=SENStatus.choices, default=SENStatus.NONE)
+    retention_basis = models.CharField(
+        max_length=16,
+        choices=RetentionBasis.choices,
+        default=RetentionBasis.PUPIL_FILE,
+        editable=False,
+        help_text="Set to the SEN or EHCP file's 31 years once the child has SEN or an SEN document, and kept.",
+    )
     legal_hold = models.BooleanField(default=False, help_text="Stops any deletion while a legal matter is open.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -88,11 +95,15 @@ class Child(models.Model):
 
     def save(self, *args, **kwargs):
         before = (
-            Child.objects.filter(pk=self.pk).values("cohort", "entered_care_on", *IDENTITY_FIELDS).first()
+            Child.objects.filter(pk=self.pk)
+            .values("cohort", "entered_care_on", "retention_basis", *IDENTITY_FIELDS)
+            .first()
             if self.pk
             else None
         )
         previous = before["cohort"] if before else None
+        if self.sen_status != SENStatus.NONE or (before and before["retention_basis"] == RetentionBasis.SEN_FILE):
+            self.retention_basis = RetentionBasis.SEN_FILE  # never back: an SEN file is kept 31 years
         super().save(*args, **kwargs)
         self._record_care_episode(before)
         if before and any(before[name] != getattr(self, name) for name in IDENTITY_FIELDS):
@@ -149,15 +160,9 @@ class Child(models.Model):
         return self.left_on is None or self.left_on >= timezone.localdate()
 
     def retention_until(self) -> datetime.date:
-        """School-held pupil files: date of birth + 25 years; SEN and EHCP files + 31 years. A date of birth that
-        looks wrong (date_ranges.py) keeps the record (the last date there is) until it is corrected: a
-        mistyped year never deletes a child's file."""
-        from ..date_ranges import window_for
-
-        if window_for(Child, "date_of_birth").looks_wrong(self.date_of_birth, timezone.localdate()):
-            return datetime.date.max
-        years = 31 if self.sen_status == SENStatus.EHCP else 25
-        return _add_years(self.date_of_birth, years)
+        """The record's own retention basis (`retention_basis`): pupil file, date of birth + 25 years; SEN or EHCP
+        file, + 31 years. Each case document has its own (CaseDocument.retention_until)."""
+        return retention_date(self.date_of_birth, self.retention_basis)
 
     def clean(self):
         errors = {}
@@ -172,6 +177,16 @@ class Child(models.Model):
             errors["entered_care_on"] = "Enter the date the child entered care."
         if errors:
             raise ValidationError(errors)
+
+
+def retention_date(date_of_birth, basis) -> datetime.date:
+    """A date of birth that looks wrong (date_ranges.py) keeps the record (the last date there is) until it is
+    corrected: a mistyped year never deletes a child's file."""
+    from ..date_ranges import window_for
+
+    if window_for(Child, "date_of_birth").looks_wrong(date_of_birth, timezone.localdate()):
+        return datetime.date.max
+    return _add_years(date_of_birth, RETENTION_YEARS[basis])
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
@@ -210,5 +225,5 @@ class CareEpisode(models.Model):
         constraints = [models.UniqueConstraint(fields=["child", "entered_on"], name="one_care_episode_per_entry")]
 
     def __str__(self):
-        ended = f" to {self.left_on:%d %b %Y}" if self.left_on else ""
-        return f"In care from {self.entered_on:%d %b %Y}{ended}"
+        ended = f" to {self.left_on:%-d %b %Y}" if self.left_on else ""
+        return f"In care from {self.entered_on:%-d %b %Y}{ended}"
