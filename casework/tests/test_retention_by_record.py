@@ -97,3 +97,13 @@ def test_the_child_page_shows_each_records_retention_and_the_care_episodes(clien
     assert '<th scope="row">Report card</th><td>Pupil file: date of birth + 25 years</td><td>28 Feb 2041' in page
     assert '<th scope="row">EHCP</th><td>SEN or EHCP file: date of birth + 31 years</td><td>28 Feb 2047' in page
     assert "In care from 1 Jun 2025 (current" in page
+
+
+def test_apply_retention_can_be_queued_as_the_daily_task(personas, media):
+    with at(2020, 1, 6):
+        child = ChildFactory(school=personas.brook, date_of_birth=datetime.date(1990, 3, 1))
+    out = StringIO()
+    with at(2026, 1, 6):
+        call_command("apply_retention", "--enqueue", stdout=out)
+    assert "Queued the retention run" in out.getvalue()
+    assert not Child.objects.filter(pk=child.pk).exists()  # the test settings run tasks at once

@@ -22,8 +22,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--delete", action="store_true", help="Delete for real. Without it, only list what would be deleted."
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Queue `apply_retention --delete` as the background task casework.tasks.apply_retention (daily).",
+        )
 
-    def handle(self, *args, delete, **options):
+    def handle(self, *args, delete, enqueue=False, **options):
+        if enqueue:
+            from casework.tasks import apply_retention
+
+            result = apply_retention.enqueue()
+            self.stdout.write(f"Queued the retention run (task {result.id}).")
+            return
         today = timezone.localdate()
         due, held = retention.children_due(today)
         for child in held:
