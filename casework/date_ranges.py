@@ -79,6 +79,7 @@ WINDOWS = {
     ("casework.child", "entered_care_on"): CHILD_DATES,
     ("casework.child", "started_on"): CHILD_DATES,
     ("casework.child", "left_on"): CHILD_DATES,
+    ("casework.child", "pep_before_portal_on"): PAST_CASE_DATES,
     ("casework.child", "identity_change_effective_on"): Window(back_years=25, ahead_years=0),
     ("casework.pep", "period_starts_on"): CASE_DATES,
     ("casework.pep", "period_ends_on"): CASE_DATES,
@@ -171,7 +172,7 @@ def child_record_problems(child, today: datetime.date) -> dict[tuple[str, int, s
             if problem:
                 found[(obj._meta.model_name, obj.pk, name)] = problem
 
-    check(child, ("date_of_birth", "entered_care_on", "started_on", "left_on"))
+    check(child, ("date_of_birth", "entered_care_on", "started_on", "left_on", "pep_before_portal_on"))
     for pep in child.peps.all():
         check(
             pep,

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from trust.calendar_models import academic_year_of
 from trust.school_days import DayUnit, MissingTermDates, SchoolCalendar
 
 from .date_ranges import child_record_problems
 from .enums import Cohort, DeadlineKind, PEPStatus, TermName
 from .models import DeadlineRule
 from .models.rules import DEFAULT_RULES
+from .review_schedule import review_deadline
 
 RECORD_DATES = "record_dates"  # the kind of the deadline that lists a child's dates that look wrong
 PEP_DUE_SOON_SCHOOL_DAYS = 5
@@ -34,8 +36,21 @@ _SEASON_BY_MONTH = (
 )
 
 
+_SEASON_ORDER = {TermName.AUTUMN: 0, TermName.SPRING: 1, TermName.SUMMER: 2}
+
+
 def season_of(day: datetime.date) -> str:
     return _SEASON_BY_MONTH[day.month]
+
+
+def season_key(day: datetime.date) -> tuple[str, int]:
+    """Which term (academic year, autumn/spring/summer) a date falls in, in order; no calendar needed."""
+    return academic_year_of(day), _SEASON_ORDER[season_of(day)]
+
+
+def signed_off_on(pep) -> datetime.date:
+    """The day a signed-off PEP was signed off (records from before sign-off times were kept: its first day)."""
+    return timezone.localdate(pep.signed_off_at) if pep.signed_off_at else pep.period_starts_on
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,27 @@ class Rule:
 
 
 @dataclass
+class PEPObligation:
+    """One PEP the child must have: the initial PEP, then one each term. Met by the first sign-off (or the
+    PEP recorded from before the portal) on or after the day it opens; a sign-off after its due date is late,
+    and until one comes, the PEP is overdue."""
+
+    kind: str
+    label: str
+    rule: Rule
+    opens_on: datetime.date
+    due_on: datetime.date | None  # None: an initial PEP met before the first year with term dates
+    met_on: datetime.date | None = None
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.due_on is not None and self.due_on < today and (self.met_on is None or self.met_on > today)
+
+    @property
+    def on_time(self) -> bool:
+        return self.met_on is not None and self.due_on is not None and self.met_on <= self.due_on
+
+
+@dataclass
 class Deadline:
     kind: str
     label: str
@@ -57,6 +93,7 @@ class Deadline:
     error: str = ""
     flags: list[str] = field(default_factory=list)
     done: bool = False
+    text: str = ""  # the rule in words, when the kind's own wording does not fit (months, a review's number)
 
     @property
     def unit_label(self) -> str:
@@ -65,6 +102,8 @@ class Deadline:
     @property
     def rule_text(self) -> str:
         """The rule in words, always with its unit."""
+        if self.text:
+            return self.text
         days = self.rule.label
         return {
             DeadlineKind.INITIAL_PEP: f"within {days} of starting at the school or entering care",
@@ -146,11 +185,71 @@ class DeadlineEngine:
         return self.calendar(child.school_id).subtract(review.held_on, rule.days, rule.unit), rule
 
     def pep_due(self, pep, child) -> datetime.date:
-        """A PEP's due date: the initial PEP's rule for a child's first, otherwise by the end of its term."""
-        earlier = [p for p in child.peps.all() if p.pk != pep.pk and p.period_starts_on < pep.period_starts_on]
-        if not earlier:
+        """A PEP's due date: the initial PEP's rule for the first of the care episode, when no PEP from before the
+        portal (or an earlier PEP of the same episode) came first; otherwise by the end of its term."""
+        start = self.initial_pep_event(child)
+        before_portal = child.pep_before_portal_on is not None and child.pep_before_portal_on >= start
+        earlier = [p for p in child.peps.all() if p.pk != pep.pk and start <= p.period_starts_on < pep.period_starts_on]
+        if not earlier and not before_portal:
             return self.initial_pep_due(child)[0]
         return self.term_review_due(child, pep.period_starts_on)[0]
+
+    # --- the PEPs a child must have: one rule for the casework home and every figure ---------------------
+    def needs_pep(self, child, on: datetime.date | None = None) -> bool:
+        on = on or self.today
+        return child.cohort == Cohort.LOOKED_AFTER and (child.left_on is None or child.left_on >= on)
+
+    def sign_offs(self, child, peps) -> list[datetime.date]:
+        days = [signed_off_on(p) for p in peps if p.status == PEPStatus.SIGNED_OFF]
+        if child.pep_before_portal_on:
+            days.append(child.pep_before_portal_on)
+        return sorted(days)
+
+    def pep_obligations(self, child, peps=None, *, until=None, with_next=False) -> list[PEPObligation]:
+        """The initial PEP of the current care episode, then one PEP a term, for the terms begun by `until`
+        (default today; `with_next`: and the term after). Terms of a year the school never entered are
+        skipped, unless the count needs them (MissingTermDates, shown as an error)."""
+        until = until or self.today
+        peps = list(child.peps.all()) if peps is None else peps
+        signed = self.sign_offs(child, peps)
+        start = self.initial_pep_event(child)
+        first_met = next((d for d in signed if d >= start), None)
+        initial_rule = self.rule(DeadlineKind.INITIAL_PEP, child.school_id, child.responsible_authority_id)
+        try:
+            initial_due = self.add(child.school_id, start, initial_rule)
+        except MissingTermDates:
+            if first_met is None:
+                raise
+            initial_due = None  # met, in a year with no term dates entered: counted from its sign-off's term
+        obligations = [PEPObligation(DeadlineKind.INITIAL_PEP, "Initial PEP", initial_rule, start, initial_due)]
+        review_rule = self.rule(DeadlineKind.PEP_REVIEW, child.school_id, child.responsible_authority_id)
+        after = season_key(initial_due or first_met)
+        calendar = self.calendar(child.school_id)
+        seasons: dict[tuple[str, int], datetime.date] = {}
+        for term in calendar.terms():
+            key = season_key(term.starts_on)
+            if key > after:
+                seasons[key] = min(seasons.get(key, term.starts_on), term.starts_on)
+        for key in sorted(seasons):
+            opens = seasons[key]
+            if opens > until:
+                if not with_next:
+                    break
+                with_next = False
+            due = self.term_review_due(child, opens)[0]
+            label = f"PEP review: {season_of(opens).label} term {key[0]}"
+            obligations.append(PEPObligation(DeadlineKind.PEP_REVIEW, label, review_rule, opens, due))
+        if with_next:  # the next term's dates are not entered yet
+            last = obligations[-1].due_on or until
+            raise MissingTermDates(calendar.school, _next_year(max(last, until)))
+        for obligation in obligations:
+            obligation.met_on = next((d for d in signed if d >= obligation.opens_on), None)
+        return obligations
+
+    def pep_overdue(self, child, obligations) -> PEPObligation | None:
+        """The PEP the child is overdue for (the latest one due), until a PEP is signed off after it opened."""
+        passed = [o for o in obligations if o.due_on is not None and o.due_on < self.today]
+        return passed[-1] if passed and passed[-1].is_overdue(self.today) else None
 
     # --- a child's deadlines, for the casework home -------------------------------------------
     def school_days_until(self, child, due: datetime.date) -> int:
@@ -172,8 +271,10 @@ class DeadlineEngine:
                 )
             )
         peps = list(child.peps.all())
-        if child.cohort == Cohort.LOOKED_AFTER and child.left_on is None:
+        if self.needs_pep(child):
             found.append(self._pep_deadline(child, peps))
+            if child.entered_care_on:
+                found.append(review_deadline(self, child))
         for review in child.reviews.all():
             if review.held_on < self.today:
                 continue
@@ -227,38 +328,43 @@ class DeadlineEngine:
         return deadline
 
     def _pep_deadline(self, child, peps) -> Deadline:
-        signed = [p for p in peps if p.status == PEPStatus.SIGNED_OFF]
-        if not signed:
-            rule = self.rule(DeadlineKind.INITIAL_PEP, child.school_id, child.responsible_authority_id)
-            deadline = Deadline(DeadlineKind.INITIAL_PEP, "Initial PEP", rule)
-            self._guard(
-                deadline,
-                lambda: self.initial_pep_due(child)[0],
-                counts_from=[(child, "started_on"), (child, "entered_care_on")],
-            )
+        """The PEP overdue (the latest one due and not signed off since it opened), else the next one due."""
+        signed = self.sign_offs(child, peps)
+        kind = DeadlineKind.PEP_REVIEW if signed else DeadlineKind.INITIAL_PEP
+        rule = self.rule(kind, child.school_id, child.responsible_authority_id)
+        deadline = Deadline(kind, "Initial PEP" if kind == DeadlineKind.INITIAL_PEP else "PEP review", rule)
+        for obj, name in [(child, "started_on"), (child, "entered_care_on"), (child, "pep_before_portal_on")]:
+            if self._is_wrong(obj, name):
+                return self._guard(deadline, lambda: None, counts_from=[(obj, name)])
+        try:
+            obligations = self.pep_obligations(child, peps, with_next=True)
+        except MissingTermDates as exc:
+            try:  # the next term's dates are missing: an overdue PEP is still shown as overdue
+                obligations = self.pep_obligations(child, peps)
+            except MissingTermDates:
+                obligations = []
+            if not self.pep_overdue(child, obligations):
+                deadline.error = str(exc)
+                deadline.flags.append(str(exc))
+                return deadline
+        overdue = self.pep_overdue(child, obligations)
+        upcoming = [o for o in obligations if o.met_on is None and o.due_on and o.due_on >= self.today]
+        due = overdue or (upcoming or obligations)[0 if upcoming else -1]
+        deadline.kind, deadline.rule, deadline.due_on = due.kind, due.rule, due.due_on
+        if due.kind == DeadlineKind.INITIAL_PEP:
+            deadline.label = "Initial PEP"
+        elif overdue:
+            deadline.label = f"{due.label} (overdue)"
         else:
-            rule = self.rule(DeadlineKind.PEP_REVIEW, child.school_id, child.responsible_authority_id)
-            this_term_done = any(p.period_starts_on <= self.today <= p.period_ends_on for p in signed)
-            deadline = Deadline(
-                DeadlineKind.PEP_REVIEW, "PEP review next term" if this_term_done else "PEP review this term", rule
-            )
-
-            def compute():
-                due = self.term_review_due(child, self.today)[0]
-                if this_term_done:
-                    due = self.term_review_due(child, due + datetime.timedelta(days=1))[0]
-                return due
-
-            self._guard(deadline, compute)
-        if deadline.due_on and not deadline.error:
-            if deadline.due_on < self.today:
-                deadline.flags.append("PEP overdue")
-            else:
-                try:
-                    if self.school_days_until(child, deadline.due_on) <= PEP_DUE_SOON_SCHOOL_DAYS:
-                        deadline.flags.append(f"PEP due within {PEP_DUE_SOON_SCHOOL_DAYS} school days")
-                except MissingTermDates as exc:
-                    deadline.flags.append(str(exc))
+            deadline.label = "PEP review this term" if due.opens_on <= self.today else "PEP review next term"
+        if overdue:
+            deadline.flags.append("PEP overdue")
+        else:
+            try:
+                if self.school_days_until(child, deadline.due_on) <= PEP_DUE_SOON_SCHOOL_DAYS:
+                    deadline.flags.append(f"PEP due within {PEP_DUE_SOON_SCHOOL_DAYS} school days")
+            except MissingTermDates as exc:
+                deadline.flags.append(str(exc))
         return deadline
 
     def _review_deadline(self, child, review) -> Deadline:

@@ -22,6 +22,17 @@ class SENStatus(models.TextChoices):
     EHCP = "ehcp", "EHC plan"
 
 
+class RetentionBasis(models.TextChoices):
+    """How long the school keeps a record (DOMAIN.md): fixed when the record is made or first becomes SEN, and
+    never shortened by a later change of the child's status."""
+
+    PUPIL_FILE = "pupil_file", "Pupil file: date of birth + 25 years"
+    SEN_FILE = "sen_file", "SEN or EHCP file: date of birth + 31 years"
+
+
+RETENTION_YEARS = {RetentionBasis.PUPIL_FILE: 25, RetentionBasis.SEN_FILE: 31}
+
+
 class PEPStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_PROGRESS = "in_progress", "In progress"
@@ -64,6 +75,7 @@ class DeadlineKind(models.TextChoices):
     TRANSFER = "transfer", "Transfer of records after leaving"
     REVIEW_REPORT = "review_report", "School report before a review"
     CHILD_PROTECTION = "child_protection", "Child protection file after leaving (sent separately)"
+    STATUTORY_REVIEW = "statutory_review", "First statutory review after entering care"
 
 
 class TransitionPart(models.TextChoices):

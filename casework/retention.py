@@ -1,7 +1,9 @@
 """Deleting a child's records once the retention schedule says they may go (`manage.py apply_retention`).
 
-Pupil files are kept to date of birth + 25 years, SEN and EHCP files + 31 (`Child.retention_until`). A
-legal hold always stops deletion, and is read again inside the deleting transaction. Stored files go
+Each record keeps its own retention basis (`retention_basis`, shown on the record): a pupil file to date of
+birth + 25 years, an SEN or EHCP file + 31, whatever the child's status later. A child's record is kept as
+long as its longest-kept document (an SEN document makes it an SEN file); a pupil-file document of a child
+whose record stays goes on its own date (`documents_due`, `apply_document`). A legal hold always stops deletion, and is read again inside the deleting transaction. Stored files go
 first, through the storage API (local files or S3): if any cannot be deleted, every row of that child is
 kept and the failure reported, so a later run can try again and nothing is lost silently. Each child
 deleted leaves one case audit event (ids only), written in the same transaction as the deletion.
@@ -14,7 +16,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 
 from . import audit
-from .enums import AuditAction
+from .enums import AuditAction, RetentionBasis
 from .models import PEP, Activity, CaseDocument, Child, Delegation, LinkedPlan, Review, Transition
 
 RETENTION_ACTOR = "system: manage.py apply_retention"
@@ -118,5 +120,52 @@ def apply(child, *, delete: bool) -> Outcome:
         names = sorted({obj._meta.verbose_name for obj in exc.protected_objects})
         outcome.problem = f"other records still point at it ({', '.join(names)})"
         return outcome
+    outcome.deleted = True
+    return outcome
+
+
+def documents_due(today: datetime.date) -> list[CaseDocument]:
+    """Pupil-file documents past their own date whose child's record stays (an SEN file, kept 31 years)."""
+    documents = (
+        CaseDocument.objects.filter(
+            retention_basis=RetentionBasis.PUPIL_FILE,
+            child__retention_basis=RetentionBasis.SEN_FILE,
+            child__legal_hold=False,
+        )
+        .select_related("child__school")
+        .order_by("child__school__name", "pk")
+    )
+    return [d for d in documents if d.retention_until() <= today < d.child.retention_until()]
+
+
+def apply_document(document, *, delete: bool) -> Outcome:
+    """Delete (or only describe deleting) one document past its own retention date; the child's record stays."""
+    child = document.child
+    outcome = Outcome(child.pk, child.school.name, document.retention_until(), files=[document.file.name])
+    if not delete:
+        return outcome
+    if Child.objects.filter(pk=child.pk, legal_hold=True).exists():
+        outcome.held = True
+        return outcome
+    problem = _delete_stored_file(document)
+    if problem:
+        outcome.failed = [problem]
+        audit.record(
+            None,
+            AuditAction.DELETE,
+            child,
+            actor=RETENTION_ACTOR,
+            detail=f"retention: document {document.pk} kept (storage error)",
+        )
+        return outcome
+    with transaction.atomic():
+        audit.record(
+            None,
+            AuditAction.DELETE,
+            child,
+            actor=RETENTION_ACTOR,
+            detail=f"retention: document {document.pk} deleted (pupil file, kept until {outcome.kept_until:%Y-%m-%d})",
+        )
+        document.delete()
     outcome.deleted = True
     return outcome

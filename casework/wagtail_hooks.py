@@ -113,6 +113,7 @@ class ChildAdmin(CaseworkAdmin):
                 [
                     FieldPanel("cohort"),
                     FieldRowPanel([FieldPanel("entered_care_on"), FieldPanel("started_on"), FieldPanel("left_on")]),
+                    FieldPanel("pep_before_portal_on"),
                     FieldPanel("sen_status"),
                 ],
                 heading="Care and education",

@@ -1,8 +1,10 @@
-"""Casework oversight for the briefing report: figures only, never a child's identity.
+"""Casework oversight for the briefing report and the annual report: figures only, never a child's identity.
 
-Reads the casework app's models when it is installed (DESIGN: governors and trust-wide reports show
-numbers, never a child's name, date of birth or UPN). Two grouped queries whatever the number of
-children. Returns {} when casework is not installed or its models are not as expected.
+Counted by the casework deadline engine (casework/deadlines.py), with the same rules as the designated
+teacher's casework home: a child in care has an initial PEP, then one each term; a PEP due and not signed
+off stays overdue until one is signed off, and a child with no PEP record at all counts. DESIGN: governors
+and trust-wide reports show numbers, never a child's name, date of birth or UPN. A fixed number of queries
+whatever the number of children. Returns {} when casework is not installed or its models are not as expected.
 """
 
 import logging
@@ -10,10 +12,13 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldError
-from django.db.models import Count, F, Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from trust.calendar_models import academic_year_bounds
+
 logger = logging.getLogger(__name__)
+PEP_DATES = ("started_on", "entered_care_on", "pep_before_portal_on")  # what the PEP deadlines count from
 
 
 @dataclass
@@ -22,7 +27,9 @@ class CaseworkFigures:
     previously_looked_after: int = 0
     peps_due: int = 0
     peps_on_time: int = 0
-    peps_overdue: int = 0
+    peps_overdue: int = 0  # children whose PEP is overdue today, as flagged on the casework home
+    not_worked_out: int = 0  # children whose PEPs cannot be counted: term dates missing, or a date to check
+    initial_rule: str = ""  # "20 school days": the school's rule for the first PEP, with its unit
 
     @property
     def on_time_percent(self) -> int | None:
@@ -30,61 +37,63 @@ class CaseworkFigures:
 
 
 def casework_oversight(school_ids, *, as_of=None, academic_year=None) -> dict[int, CaseworkFigures]:
-    """Figures per school id for `school_ids`: children in care, PEPs in place by their due date.
-
-    As at `as_of` (default today); with `academic_year` ("2025/26"), only that year's PEPs count.
-    """
+    """Figures per school id for `school_ids`: children in care, the PEPs due so far, how many were signed off
+    by their due date, and how many children's PEPs are overdue, as at `as_of` (default today); with
+    `academic_year` ("2025/26"), only PEPs due in that year count."""
     if not apps.is_installed("casework") or not school_ids:
         return {}
     try:
-        from casework.enums import Cohort, PEPStatus
+        from casework.date_ranges import stored_problem
+        from casework.deadlines import DeadlineEngine
+        from casework.enums import Cohort, DeadlineKind
         from casework.models import PEP, Child
+        from trust.models import School
     except ImportError:
         return {}
     today = as_of or timezone.localdate()
-    on_roll = Q(left_on__isnull=True) | Q(left_on__gte=today)
-    if as_of is not None:
-        on_roll &= Q(started_on__lte=today)
+    first, last = academic_year_bounds(academic_year) if academic_year else (None, today)
+    last = min(last, today)
+    on_roll = (Q(left_on__isnull=True) | Q(left_on__gte=today)) & Q(started_on__lte=today)
     figures = {pk: CaseworkFigures() for pk in school_ids}
     try:
+        engine = DeadlineEngine(School.objects.filter(pk__in=school_ids), today=today)
+        for pk, entry in figures.items():
+            entry.initial_rule = engine.rule(DeadlineKind.INITIAL_PEP, pk).label
+        peps = PEP.objects.only("child_id", "status", "signed_off_at", "period_starts_on", "period_ends_on")
         children = (
             Child.objects.filter(on_roll, school_id__in=school_ids)
-            .values("school_id")
-            .annotate(
-                in_care=Count("pk", filter=Q(cohort=Cohort.LOOKED_AFTER)),
-                plac=Count("pk", filter=Q(cohort=Cohort.PREVIOUSLY_LOOKED_AFTER)),
-            )
-            .order_by()
+            .filter(cohort__in=[Cohort.LOOKED_AFTER, Cohort.PREVIOUSLY_LOOKED_AFTER])
+            .prefetch_related(Prefetch("peps", queryset=peps.order_by("period_starts_on")))
         )
-        for row in children:
-            figures[row["school_id"]].children_in_care = row["in_care"]
-            figures[row["school_id"]].previously_looked_after = row["plac"]
-        signed = Q(status=PEPStatus.SIGNED_OFF)
-        if as_of is not None:
-            signed &= Q(signed_off_at__date__lte=today)
-        peps = PEP.objects.filter(
-            child__school_id__in=school_ids, child__cohort=Cohort.LOOKED_AFTER, due_on__isnull=False
-        )
-        if academic_year:
-            peps = peps.filter(academic_year=academic_year)
-        peps = (
-            peps.filter(Q(child__left_on__isnull=True) | Q(child__left_on__gte=today))
-            .filter(Q(due_on__lte=today) | signed)
-            .values("child__school_id")
-            .annotate(
-                due=Count("pk"),
-                on_time=Count("pk", filter=signed & Q(signed_off_at__date__lte=F("due_on"))),
-                overdue=Count("pk", filter=~signed & Q(due_on__lt=today)),
-            )
-            .order_by()
-        )
-        for row in peps:
-            entry = figures[row["child__school_id"]]
-            entry.peps_due, entry.peps_on_time, entry.peps_overdue = row["due"], row["on_time"], row["overdue"]
+        for child in children:
+            entry = figures[child.school_id]
+            if child.cohort == Cohort.PREVIOUSLY_LOOKED_AFTER:
+                entry.previously_looked_after += 1
+                continue
+            entry.children_in_care += 1
+            _count_peps(engine, child, entry, first, last, stored_problem)
     except (FieldError, LookupError):
         logger.exception("Casework figures unavailable: the casework models are not as expected")
         return {}
     return figures
+
+
+def _count_peps(engine, child, entry, first, last, stored_problem) -> None:
+    from trust.school_days import MissingTermDates
+
+    if any(stored_problem(child, name, timezone.localdate()) for name in PEP_DATES):
+        entry.not_worked_out += 1
+        return
+    try:
+        obligations = engine.pep_obligations(child, list(child.peps.all()))
+    except MissingTermDates:
+        entry.not_worked_out += 1
+        return
+    counted = [o for o in obligations if o.due_on and o.due_on <= last and (first is None or o.due_on >= first)]
+    entry.peps_due += len(counted)
+    entry.peps_on_time += sum(o.on_time for o in counted)
+    if engine.pep_overdue(child, obligations):
+        entry.peps_overdue += 1
 
 
 def total(figures: dict[int, CaseworkFigures]) -> CaseworkFigures:
@@ -95,4 +104,7 @@ def total(figures: dict[int, CaseworkFigures]) -> CaseworkFigures:
         result.peps_due += entry.peps_due
         result.peps_on_time += entry.peps_on_time
         result.peps_overdue += entry.peps_overdue
+        result.not_worked_out += entry.not_worked_out
+    rules = {entry.initial_rule for entry in figures.values()}
+    result.initial_rule = rules.pop() if len(rules) == 1 else "each school's own rule"
     return result

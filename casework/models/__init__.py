@@ -1,7 +1,7 @@
 """Casework records, split by subject. Every model reaches its child, and the child its school."""
 
 from .audit import AuditAnchor, CaseAuditEvent
-from .children import Child, CohortChange, LocalAuthority
+from .children import CareEpisode, Child, CohortChange, LocalAuthority
 from .delegation import Delegation
 from .documents import CaseDocument
 from .identity import IdentityChange
@@ -16,6 +16,7 @@ __all__ = [
     "Activity",
     "AuditAnchor",
     "CaseAuditEvent",
+    "CareEpisode",
     "CaseDocument",
     "Child",
     "CohortChange",

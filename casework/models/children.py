@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from ..enums import Cohort, SENStatus
+from ..enums import RETENTION_YEARS, Cohort, RetentionBasis, SENStatus
 from ..upn import normalise_upn, validate_upn
 from .scoped import ChildScopedQuerySet
 
@@ -58,10 +58,29 @@ class Child(models.Model):
     social_worker_email = models.EmailField(blank=True)
     social_worker_phone = models.CharField(max_length=40, blank=True)
     cohort = models.CharField(max_length=32, choices=Cohort.choices, default=Cohort.LOOKED_AFTER)
-    entered_care_on = models.DateField(null=True, blank=True)
+    entered_care_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the child entered care this time. A child who comes back into care starts a new "
+        "episode: change this date, and the initial PEP and statutory reviews are counted from it again.",
+    )
+    pep_before_portal_on = models.DateField(
+        "last PEP before the portal",
+        null=True,
+        blank=True,
+        help_text="Only for a child who already had a PEP before their record was kept here: the date of the last "
+        "one. The first PEP entered here is then a termly review, not the initial PEP.",
+    )
     started_on = models.DateField(help_text="The day the child started at this school.")
     left_on = models.DateField(null=True, blank=True, help_text="Set when the child leaves this school.")
     sen_status = models.CharField("SEN status", max_length=16, choices=SENStatus.choices, default=SENStatus.NONE)
+    retention_basis = models.CharField(
+        max_length=16,
+        choices=RetentionBasis.choices,
+        default=RetentionBasis.PUPIL_FILE,
+        editable=False,
+        help_text="Set to the SEN or EHCP file's 31 years once the child has SEN or an SEN document, and kept.",
+    )
     legal_hold = models.BooleanField(default=False, help_text="Stops any deletion while a legal matter is open.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -75,9 +94,18 @@ class Child(models.Model):
         return self.display_name
 
     def save(self, *args, **kwargs):
-        before = Child.objects.filter(pk=self.pk).values("cohort", *IDENTITY_FIELDS).first() if self.pk else None
+        before = (
+            Child.objects.filter(pk=self.pk)
+            .values("cohort", "entered_care_on", "retention_basis", *IDENTITY_FIELDS)
+            .first()
+            if self.pk
+            else None
+        )
         previous = before["cohort"] if before else None
+        if self.sen_status != SENStatus.NONE or (before and before["retention_basis"] == RetentionBasis.SEN_FILE):
+            self.retention_basis = RetentionBasis.SEN_FILE  # never back: an SEN file is kept 31 years
         super().save(*args, **kwargs)
+        self._record_care_episode(before)
         if before and any(before[name] != getattr(self, name) for name in IDENTITY_FIELDS):
             self._record_identity_change(before)
         if previous != self.cohort:
@@ -87,6 +115,22 @@ class Child(models.Model):
                 previous_cohort=previous or "",
                 changed_by=getattr(self, "_changed_by", None),
             )
+
+    def _record_care_episode(self, before):
+        """Each time the child enters care (a new `entered_care_on`) opens an episode; leaving the looked-after
+        group closes it. The deadlines count from the current episode; earlier ones stay as history."""
+        was_in_care = before is not None and before["cohort"] == Cohort.LOOKED_AFTER and before["entered_care_on"]
+        in_care = self.cohort == Cohort.LOOKED_AFTER and self.entered_care_on
+        if was_in_care and in_care and self.entered_care_on < before["entered_care_on"]:
+            # An earlier date is a correction of the current episode, not a new one.
+            CareEpisode.objects.filter(child=self, left_on__isnull=True).update(entered_on=self.entered_care_on)
+            return
+        new_entry = in_care and (not was_in_care or before["entered_care_on"] != self.entered_care_on)
+        if was_in_care and (new_entry or not in_care):
+            left_on = self.entered_care_on - datetime.timedelta(days=1) if new_entry else timezone.localdate()
+            CareEpisode.objects.filter(child=self, left_on__isnull=True).update(left_on=left_on)
+        if new_entry:
+            CareEpisode.objects.get_or_create(child=self, entered_on=self.entered_care_on)
 
     def _record_identity_change(self, before):
         """Keep the former legal name and UPN; the admin form supplies the reason and the effective date."""
@@ -116,15 +160,9 @@ class Child(models.Model):
         return self.left_on is None or self.left_on >= timezone.localdate()
 
     def retention_until(self) -> datetime.date:
-        """School-held pupil files: date of birth + 25 years; SEN and EHCP files + 31 years. A date of birth that
-        looks wrong (date_ranges.py) keeps the record (the last date there is) until it is corrected: a
-        mistyped year never deletes a child's file."""
-        from ..date_ranges import window_for
-
-        if window_for(Child, "date_of_birth").looks_wrong(self.date_of_birth, timezone.localdate()):
-            return datetime.date.max
-        years = 31 if self.sen_status == SENStatus.EHCP else 25
-        return _add_years(self.date_of_birth, years)
+        """The record's own retention basis (`retention_basis`): pupil file, date of birth + 25 years; SEN or EHCP
+        file, + 31 years. Each case document has its own (CaseDocument.retention_until)."""
+        return retention_date(self.date_of_birth, self.retention_basis)
 
     def clean(self):
         errors = {}
@@ -133,10 +171,22 @@ class Child(models.Model):
             errors["left_on"] = "The leaving date must be on or after the day the child started."
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             errors["date_of_birth"] = "The date of birth cannot be in the future."
+        if self.pep_before_portal_on and self.pep_before_portal_on > timezone.localdate():
+            errors["pep_before_portal_on"] = "The last PEP before the portal cannot be in the future."
         if self.cohort == Cohort.LOOKED_AFTER and not self.entered_care_on:
             errors["entered_care_on"] = "Enter the date the child entered care."
         if errors:
             raise ValidationError(errors)
+
+
+def retention_date(date_of_birth, basis) -> datetime.date:
+    """A date of birth that looks wrong (date_ranges.py) keeps the record (the last date there is) until it is
+    corrected: a mistyped year never deletes a child's file."""
+    from ..date_ranges import window_for
+
+    if window_for(Child, "date_of_birth").looks_wrong(date_of_birth, timezone.localdate()):
+        return datetime.date.max
+    return _add_years(date_of_birth, RETENTION_YEARS[basis])
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
@@ -160,3 +210,20 @@ class CohortChange(models.Model):
 
     def __str__(self):
         return f"{self.get_cohort_display()} from {self.changed_at:%d %b %Y}"
+
+
+class CareEpisode(models.Model):
+    """One time in care: a child can enter care more than once, and each episode restarts the initial PEP and
+    the statutory review schedule. Written by Child.save from `entered_care_on` and the cohort."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_episodes")
+    entered_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "entered_on"]
+        constraints = [models.UniqueConstraint(fields=["child", "entered_on"], name="one_care_episode_per_entry")]
+
+    def __str__(self):
+        ended = f" to {self.left_on:%-d %b %Y}" if self.left_on else ""
+        return f"In care from {self.entered_on:%-d %b %Y}{ended}"

@@ -3,7 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from ..enums import DocumentCategory
+from ..enums import DocumentCategory, RetentionBasis
 from .scoped import ScopedQuerySet
 
 
@@ -21,6 +21,13 @@ class CaseDocument(models.Model):
     content_type = models.CharField(max_length=100, editable=False)
     extension = models.CharField(max_length=10, editable=False)
     size = models.PositiveIntegerField(editable=False)
+    retention_basis = models.CharField(
+        max_length=16,
+        choices=RetentionBasis.choices,
+        default=RetentionBasis.PUPIL_FILE,
+        editable=False,
+        help_text="Its own: an SEN or EHCP file is kept 31 years whatever the child's status later.",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -33,6 +40,19 @@ class CaseDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.category == DocumentCategory.SEN:
+            self.retention_basis = RetentionBasis.SEN_FILE  # never back to 25 years
+        super().save(*args, **kwargs)
+        if self.retention_basis == RetentionBasis.SEN_FILE:
+            # The child's record holds it, so it is kept as long.
+            type(self.child).objects.filter(pk=self.child_id).update(retention_basis=RetentionBasis.SEN_FILE)
+
+    def retention_until(self):
+        from .children import retention_date
+
+        return retention_date(self.child.date_of_birth, self.retention_basis)
 
     def download_name(self) -> str:
         safe = "".join(c if c.isalnum() or c in "-_ " else "_" for c in self.title).strip() or "document"

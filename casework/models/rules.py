@@ -12,6 +12,9 @@ DEFAULT_RULES = {
     DeadlineKind.TRANSFER: (15, DayUnit.SCHOOL),
     DeadlineKind.REVIEW_REPORT: (5, DayUnit.SCHOOL),  # report sent this many days before the review
     DeadlineKind.CHILD_PROTECTION: (5, DayUnit.SCHOOL),  # in a holiday: the first 5 days of the new term
+    # Care Planning, Placement and Case Review (England) Regulations 2010, reg 33: the first review within 20
+    # working days of entering care (the second within 3 months, then every 6 months: review_schedule.py).
+    DeadlineKind.STATUTORY_REVIEW: (20, DayUnit.WORKING),
 }
 
 

@@ -67,6 +67,8 @@ def test_the_home_flags_each_kind_of_problem_with_its_unit(client, personas, ter
     late = ChildFactory(school=personas.brook, legal_first_name="Leaver", left_on=datetime.date(2026, 11, 2))
     TransitionFactory(child=late, left_on=datetime.date(2026, 11, 2))
     TargetFactory(pep=PEPFactory(child=overdue), by_when=datetime.date(2026, 11, 2))
+    # Its statutory reviews are up to date, so the PEP is its next deadline (shown with the rule's unit).
+    ReviewFactory(child=overdue, held_on=datetime.date(2026, 11, 20), representative="DT")
     sign_in(client, personas.dt)
     page = client.get("/casework/").content.decode()
     for text in (

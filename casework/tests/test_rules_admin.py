@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils.html import escape
 
-from casework.models import CaseAuditEvent, DeadlineRule
+from casework.models import CaseAuditEvent, DeadlineRule, Review
 from casework.rule_forms import PLACE_IS_FIXED, SCHOOLS_ARE_THEIR_DTS, TRUST_ONLY
 from conftest import sign_in
 
@@ -218,6 +218,8 @@ def test_a_changed_la_rule_changes_a_childs_pep_due_date_with_its_unit(client, p
         entered_care_on=datetime.date(2026, 1, 5),
         responsible_authority=rules["la_authority"],
     )
+    # Its statutory reviews are up to date, so the PEP is its next deadline.
+    Review.objects.create(child=child, kind="statutory", held_on=datetime.date(2026, 10, 1), representative="DT")
     sign_in(client, personas.dt)
     home = client.get("/casework/").content.decode()
     # 20 working days from 12 Oct: half term counts -> 9 Nov.

@@ -210,6 +210,7 @@ def test_retention_is_date_of_birth_plus_25_years_or_31_with_an_ehcp(cases):
     child = cases["brook"]  # born 29 Feb 2016
     assert child.retention_until() == datetime.date(2041, 2, 28)
     child.sen_status = "ehcp"
+    child.save()  # the record's retention basis is set when it is saved, and kept
     assert child.retention_until() == datetime.date(2047, 2, 28)
 
 

@@ -22,19 +22,37 @@ def child_identities(children):
     found = []
     for c in children:
         found += [c.legal_first_name, c.legal_last_name, c.upn, c.preferred_name]
-        found += [f"{c.date_of_birth:%d/%m/%Y}", f"{c.date_of_birth:%Y-%m-%d}", f"{c.date_of_birth.day} {c.date_of_birth:%B %Y}"]
+        found += [
+            f"{c.date_of_birth:%d/%m/%Y}",
+            f"{c.date_of_birth:%Y-%m-%d}",
+            f"{c.date_of_birth.day} {c.date_of_birth:%B %Y}",
+        ]
     return [value for value in found if value]
 
 
 @pytest.fixture
 def world(personas):
     from casework.enums import Cohort
-    from casework.tests.factories import ChildFactory, PEPFactory
+    from casework.tests.factories import ChildFactory, PEPFactory, add_terms
 
     today = timezone.localdate()
+    first_year = int(academic_year_of(today)[:4])
+    for year in (first_year - 1, first_year, first_year + 1):
+        add_terms(personas.brook, year)
+    started = datetime.date(first_year - 1, 9, 3)
     children = [
-        ChildFactory(school=personas.brook, legal_first_name="Quillon", legal_last_name="Brightwater"),
-        ChildFactory(school=personas.brook, legal_first_name="Zephyrine", legal_last_name="Oakhollow"),
+        # No PEP signed off since starting a year ago: overdue (the deadline engine's rule, as on the casework home).
+        ChildFactory(
+            school=personas.brook, legal_first_name="Quillon", legal_last_name="Brightwater", started_on=started
+        ),
+        # Had a PEP before the portal, yesterday: nothing overdue.
+        ChildFactory(
+            school=personas.brook,
+            legal_first_name="Zephyrine",
+            legal_last_name="Oakhollow",
+            started_on=started,
+            pep_before_portal_on=today - datetime.timedelta(days=1),
+        ),
         ChildFactory(
             school=personas.brook,
             legal_first_name="Marisol",
@@ -43,10 +61,7 @@ def world(personas):
             entered_care_on=None,
         ),
     ]
-    from casework.models import PEP
-
-    pep = PEPFactory(child=children[0], academic_year=academic_year_of(today))
-    PEP.objects.filter(pk=pep.pk).update(due_on=today - datetime.timedelta(days=3))
+    PEPFactory(child=children[0], academic_year=academic_year_of(today))
     module = staff_module("Safeguarding essentials")
     complete(personas.staff, module)
     LocalAuthorityTraining.objects.create(
@@ -112,7 +127,15 @@ def test_the_demo_childrens_identities_are_in_no_schools_report(settings, tmp_pa
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("governor", 200), ("dt", 200), ("head", 200), ("admin", 200), ("dt_castle", 404), ("staff", 403), ("nobody", 403)],
+    [
+        ("governor", 200),
+        ("dt", 200),
+        ("head", 200),
+        ("admin", 200),
+        ("dt_castle", 404),
+        ("staff", 403),
+        ("nobody", 403),
+    ],
 )
 def test_only_the_schools_governor_designated_teacher_executive_head_and_administrator_may_download(
     client, personas, world, who, status
@@ -135,7 +158,9 @@ def test_an_earlier_academic_year_may_be_chosen(client, personas, world):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert earlier.replace("/", "-") in response["Content-Disposition"]
     html = render_html(personas.brook, earlier)
-    assert "PEPs due this year so far</th><td>0</td>" in html  # this year's PEP is not last year's
+    # Last year: each child in care owed an initial PEP, then spring's and summer's; none signed off on time.
+    assert "PEPs due this year so far</th><td>6</td>" in html and "PEPs overdue</th><td>2</td>" in html
+    assert "PEPs in place by their due date (first PEP: within 20 school days" in html
 
 
 @pytest.mark.parametrize(

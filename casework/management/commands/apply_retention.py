@@ -22,16 +22,44 @@ class Command(BaseCommand):
         parser.add_argument(
             "--delete", action="store_true", help="Delete for real. Without it, only list what would be deleted."
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Queue `apply_retention --delete` as the background task casework.tasks.apply_retention (daily).",
+        )
 
-    def handle(self, *args, delete, **options):
+    def handle(self, *args, delete, enqueue=False, **options):
+        if enqueue:
+            from casework.tasks import apply_retention
+
+            result = apply_retention.enqueue()
+            self.stdout.write(f"Queued the retention run (task {result.id}).")
+            return
         today = timezone.localdate()
         due, held = retention.children_due(today)
         for child in held:
             self.stdout.write(f"Child {child.pk} ({child.school.name}): on legal hold, kept.")
-        if not due:
+        documents = retention.documents_due(today)
+        if not due and not documents:
             self.stdout.write(f"No records are due for deletion on {today:%d %B %Y}.")
             return
         kept = 0
+        for document in documents:
+            document_id = document.pk
+            outcome = retention.apply_document(document, delete=delete)
+            where = (
+                f"Document {document_id} of child {outcome.child_id} ({outcome.school}, pupil file kept until "
+                f"{outcome.kept_until:%Y-%m-%d}; the SEN file stays)"
+            )
+            if outcome.held:
+                self.stdout.write(f"{where}: on legal hold, kept.")
+            elif not delete:
+                self.stdout.write(f"{where}: would be deleted.")
+            elif outcome.deleted:
+                self.stdout.write(self.style.SUCCESS(f"{where}: deleted."))
+            else:
+                kept += 1
+                self.stderr.write(f"{where}: NOT deleted, {outcome.failed[0]}.")
         for child in due:
             outcome = retention.apply(child, delete=delete)
             where = f"Child {outcome.child_id} ({outcome.school}, kept until {outcome.kept_until:%Y-%m-%d})"

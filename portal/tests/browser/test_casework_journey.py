@@ -17,7 +17,7 @@ from portal.tests.browser.test_policy_journeys import demo, sign_in  # noqa: F40
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 STARTED_ON = datetime.date(2026, 11, 16)
-ENTERED_CARE_ON = datetime.date(2026, 10, 1)
+ENTERED_CARE_ON = datetime.date(2026, 11, 16)  # first statutory review due with the initial PEP, 14 Dec
 RECEIVING_EMAIL = "dt@riverside.example"
 # A minimal real PDF: the header is what the content check (filetype) recognises.
 PDF = (
