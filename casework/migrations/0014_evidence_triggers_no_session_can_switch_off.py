@@ -11,7 +11,7 @@ from trust.evidence_db import protect_tables
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0011_keyed_audit_chain"),
+        ("casework", "0013_retention_basis_per_record"),
     ]
 
     operations = [
