@@ -273,7 +273,8 @@ def pep_status(request, pk):
     try:
         pep.move_to(request.POST.get("status", ""), request.user, reason=request.POST.get("reason", ""))
     except (ValidationError, ValueError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        for message in getattr(exc, "messages", [str(exc)]):  # one message per missing part of a PEP
+            messages.error(request, message)
     else:
         audit.record(request, AuditAction.CHANGE, pep, detail=f"status {pep.status}")
         status = pep.get_status_display().lower()
