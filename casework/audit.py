@@ -185,9 +185,7 @@ class GivenAnchor:
     event_hash: str
 
 
-_ANCHOR_TEXT = re.compile(
-    r"^\s*(?:case_audit_anchor\s+)?(?:id=)?(\d+)(?::|\s+hash=)([0-9a-fA-F]{64})(?:\s+at=\S+)?\s*$"
-)
+_ANCHOR_TEXT = re.compile(r"^\s*(?:case_audit_anchor\s+)?(?:id=)?(\d+)(?::|\s+hash=)([0-9a-fA-F]{64})(?:\s+at=\S+)?\s*$")
 
 
 def parse_anchor(text: str) -> GivenAnchor:

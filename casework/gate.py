@@ -75,7 +75,11 @@ class CaseworkGateMiddleware:
 
     def __call__(self, request):
         path = request.path_info
-        if request.user.is_authenticated and path.startswith(gated_prefixes()) and not path.startswith(open_prefixes()):
+        if (
+            request.user.is_authenticated
+            and path.startswith(gated_prefixes())
+            and not path.startswith(open_prefixes())
+        ):
             closed = gate_for(request.user)
             if closed:
                 return gate_response(request, closed)

@@ -91,9 +91,7 @@ def test_an_intact_log_exits_zero_with_its_count_and_anchor(write):
     events = write(5)
     code, text = anchor_command()
     assert code == 0
-    assert text.startswith(
-        f"Anchored the case audit log: case_audit_anchor id={events[-1].pk} hash={events[-1].hash} at="
-    )
+    assert text.startswith(f"Anchored the case audit log: case_audit_anchor id={events[-1].pk} hash={events[-1].hash} at=")
     assert verify() == (0, f"The case audit log is intact (5 entries, anchored at id {events[-1].pk}).")
 
 
@@ -168,9 +166,7 @@ def test_the_anchors_are_written_every_n_events_to_the_table_and_the_log(
     ]
     lines = [r.getMessage() for r in caplog.records if r.name == "casework.audit.anchor"]
     assert lines == [a.log_line() for a in anchors]
-    assert (
-        lines[0] == f"case_audit_anchor id={events[2].pk} hash={events[2].hash} at={anchors[0].anchored_at.isoformat()}"
-    )
+    assert lines[0] == f"case_audit_anchor id={events[2].pk} hash={events[2].hash} at={anchors[0].anchored_at.isoformat()}"
 
 
 def test_the_anchor_line_is_logged_only_once_the_event_is_committed(write, settings, caplog):

@@ -41,9 +41,7 @@ def _casework_routes():
             yield "/" + route
 
 
-def test_the_gate_stands_in_front_of_every_casework_url_and_the_casework_admin(
-    client, personas, children_in_care_policy
-):
+def test_the_gate_stands_in_front_of_every_casework_url_and_the_casework_admin(client, personas, children_in_care_policy):
     urls = list(_casework_routes())
     assert "/casework/access-log/" in urls and "/casework/children/1/access-log/" in urls
     assert "/admin/casework/child/" in urls and "/admin/casework/pep/edit/1/" in urls
@@ -71,9 +69,7 @@ def test_a_policy_titled_children_in_care_gates_nothing_unless_the_head_chose_it
     assert client.get("/casework/").status_code == 200
 
 
-def test_the_gate_stays_closed_when_the_policy_cannot_be_checked(
-    client, personas, children_in_care_policy, monkeypatch
-):
+def test_the_gate_stays_closed_when_the_policy_cannot_be_checked(client, personas, children_in_care_policy, monkeypatch):
     def broken(user, page):
         raise RuntimeError("the policy app is broken")
 

@@ -179,7 +179,9 @@ def test_a_document_download_from_a_hanging_file_store_answers_within_seconds(
     assert response.status_code == 503 and DID_NOT_ANSWER in response.content.decode()
 
 
-def test_a_document_download_from_a_working_file_store_is_the_file_and_is_logged(client, personas, child, on_s3):
+def test_a_document_download_from_a_working_file_store_is_the_file_and_is_logged(
+    client, personas, child, on_s3
+):
     document = CaseDocumentFactory(child=child, file__data=PDF)
     sign_in(client, personas.dt)
     response = client.get(f"/casework/documents/{document.pk}/download/")
