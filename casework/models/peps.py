@@ -6,6 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -245,6 +246,10 @@ class PEP(PartOfPEP, ClusterableModel):
         percent = self.attendance_percent
         return percent is not None and percent < PERSISTENT_ABSENCE_BELOW
 
+    def suspensions_in_period(self):
+        """The child's suspensions and exclusions that start within this PEP's period."""
+        return self.child.suspensions.filter(starts_on__range=(self.period_starts_on, self.period_ends_on))
+
     @property
     def has_childs_views(self) -> bool:
         return any(getattr(self, name).strip() for name in CHILDS_VOICE_FIELDS)
@@ -273,9 +278,9 @@ class PEP(PartOfPEP, ClusterableModel):
 
         return sign_off_problems(self)
 
-    @property
+    @cached_property
     def ppplus(self):
-        """Requested, approved, allocated and spent PP+ for this PEP (casework/pp_plus.py)."""
+        """Requested, approved, allocated and spent PP+ for this PEP (casework/pp_plus.py), once per instance."""
         from ..pp_plus import summarise
 
         return summarise(self)

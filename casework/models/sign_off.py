@@ -43,7 +43,9 @@ def sign_off_problems(pep) -> list[str]:
                 f"Evaluate the previous PEP's targets (met, partly met or not met): {waiting} still to evaluate."
             )
     if pep.pk:
-        ppplus = pep.ppplus
+        from ..pp_plus import summarise
+
+        ppplus = summarise(pep)  # fresh: never a summary cached on the instance before a change
         if ppplus.over_allocated:
             problems.append(
                 f"PP+ allocated against targets ({_money(ppplus.allocated)}) is more than the "
