@@ -129,3 +129,46 @@ def test_the_child_page_and_the_pdf_show_the_content_attendance_exclusions_and_p
         assert "No PP+ rate is recorded for 2026-27" in html
         assert "<td>£800.00</td><td>£500.00</td><td>£0.00</td><td>£450.00</td><td>£300.00</td>" in html
         assert "Part approved on 1 Oct 2026: £500.00" in html
+
+
+def test_the_designated_teacher_records_a_request_and_its_answer_in_the_admin(client, personas, pep):
+    sign_in(client, personas.dt)
+    form = {
+        "pep": pep.pk,
+        "local_authority": "",
+        "requested_on": "2026-09-20",
+        "amount_requested": "600",
+        "purpose": "Maths tutoring",
+        "answer": "awaiting",
+        "answered_on": "",
+        "amount_approved": "",
+        "answer_note": "",
+    }
+    assert client.post("/admin/casework/ppplusrequest/create/", form).status_code == 302
+    request = PPPlusRequest.objects.get(pep=pep)
+    assert (request.local_authority, request.recorded_by) == (pep.child.responsible_authority, personas.dt)
+    refused = client.post(
+        f"/admin/casework/ppplusrequest/edit/{request.pk}/",
+        {**form, "answer": "part", "answered_on": "2026-10-01", "amount_approved": "600"},
+    )
+    assert (
+        refused.status_code == 200 and "A part approval is less than the amount requested." in refused.content.decode()
+    )
+    client.post(
+        f"/admin/casework/ppplusrequest/edit/{request.pk}/",
+        {**form, "answer": "part", "answered_on": "2026-10-01", "amount_approved": "450"},
+    )
+    assert PPPlusRequest.objects.get(pk=request.pk).approved == Decimal(450)
+
+
+def test_the_trust_administrator_keeps_the_rates_and_a_designated_teacher_only_reads_them(client, personas):
+    rate = PPPlusRate.objects.get(financial_year="2025-26")
+    form = {"financial_year": "2025-26", "amount_per_child": "2630.00", "source": "DfE"}
+    sign_in(client, personas.dt)
+    assert client.get("/admin/casework/ppplusrate/").status_code == 200
+    client.post(f"/admin/casework/ppplusrate/edit/{rate.pk}/", {**form, "amount_per_child": "1"})
+    assert PPPlusRate.objects.get(pk=rate.pk).amount_per_child == Decimal("2630.00")
+    sign_in(client, personas.admin)
+    response = client.post("/admin/casework/ppplusrate/create/", {**form, "financial_year": "2026-27"})
+    assert response.status_code == 302
+    assert PPPlusRate.objects.get(financial_year="2026-27").amount_per_child == Decimal("2630.00")
