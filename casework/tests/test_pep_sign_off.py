@@ -312,3 +312,21 @@ def test_the_admin_saves_the_previous_targets_evaluation(client, personas, previ
         ("not_met", "Note 1"),
     ]
     assert PEP.objects.get(pk=new.pk).sign_off_problems() == []
+
+
+# Suspensions and exclusions
+
+
+def test_a_suspension_is_recorded_in_the_admin_and_one_without_its_length_is_refused(client, personas, child):
+    from casework.models import Suspension
+
+    sign_in(client, personas.dt)
+    form = {"child": child.pk, "kind": "suspension", "starts_on": "2026-10-05", "length_days": "", "reason": "Fight"}
+    refused = client.post("/admin/casework/suspension/create/", form)
+    assert refused.status_code == 200
+    assert "Give the suspension&#x27;s length in school days" in refused.content.decode()
+    assert client.post("/admin/casework/suspension/create/", {**form, "length_days": "1.5"}).status_code == 302
+    saved = Suspension.objects.get(child=child)
+    assert (saved.length_days, saved.recorded_by) == (Decimal("1.5"), personas.dt)
+    permanent = {**form, "kind": "permanent", "starts_on": "2026-11-02"}
+    assert client.post("/admin/casework/suspension/create/", permanent).status_code == 302
