@@ -84,6 +84,14 @@ class SharedDataPermissionHelper(PermissionHelper):
         return False
 
 
+class PPPlusRatePermissionHelper(PermissionHelper):
+    """PP+ rates hold no child data: the model permissions decide (the trust administrators keep them, designated
+    teachers read them; migration 0012). Nobody copies one."""
+
+    def user_can_copy_obj(self, user, obj):
+        return False
+
+
 class DeadlineRulePermissionHelper(PermissionHelper):
     """A school's rules are its designated teacher's to change; trust-wide and local authority rules are
     the executive head's and the trust administrator's. Each sees the other's read-only (inspect)."""

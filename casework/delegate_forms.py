@@ -14,24 +14,29 @@ DATE_ERRORS = {"invalid": "Enter a real date, for example 14/01/2027."}
 class ViewsForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = PEP
-        fields = ["childs_views", "carers_views"]
-        widgets = {"childs_views": forms.Textarea(attrs={"rows": 4}), "carers_views": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "voice_going_well",
+            "voice_worries",
+            "voice_hopes",
+            "voice_helps_me_learn",
+            "childs_views",
+            "carers_views",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+SESSION_ERRORS = {
+    "invalid": "Enter a whole number of sessions, for example 120 (a school day is 2 sessions).",
+    "min_value": "Sessions cannot be fewer than 0.",
+}
 
 
 class AttainmentForm(PlausibleDatesMixin, forms.ModelForm):
     class Meta:
         model = PEP
-        fields = ["attainment", "attendance_percent"]
+        fields = ["attainment", "sessions_possible", "sessions_attended"]
         widgets = {"attainment": forms.Textarea(attrs={"rows": 4})}
-        error_messages = {
-            "attendance_percent": {
-                "invalid": "Enter attendance as a number from 0 to 100, for example 94.5.",
-                "min_value": "Attendance cannot be below 0%%.",
-                "max_value": "Attendance cannot be above 100%%.",
-                "max_decimal_places": "Give attendance to one decimal place at most, for example 94.5.",
-                "max_digits": "Enter attendance as a number from 0 to 100, for example 94.5.",
-            }
-        }
+        error_messages = {"sessions_possible": SESSION_ERRORS, "sessions_attended": SESSION_ERRORS}
 
 
 class TargetForm(PlausibleDatesMixin, forms.ModelForm):

@@ -26,12 +26,15 @@ from .models import (
     Delegation,
     LinkedPlan,
     LocalAuthority,
+    PPPlusRequest,
     Review,
     SharedRecommendation,
+    Suspension,
     Target,
     TargetProgress,
     Transition,
 )
+from .models.pupil_premium import PPPlusAnswer
 from .upn import check_letter
 
 D = datetime.date
@@ -191,6 +194,45 @@ def _dates(calendar, today):
         }
 
 
+# What the sign-off rule asks of a signed-off demo PEP (with a target, attendance and PP+ within the request).
+COMPLETE_PEP = {
+    "voice_going_well": "I like art and my new friends.",
+    "voice_worries": "Times tables tests.",
+    "voice_hopes": "To be in the football team.",
+    "voice_helps_me_learn": "Sitting near the front and being told what comes next.",
+    "education_history": "Two primary schools before this one; settled since Year 3.",
+    "current_arrangements": "Full time in the year group class.",
+    "sen_provision": "None beyond quality-first teaching.",
+    "planned_changes": "None planned.",
+    "minimising_disruption": "Any move would keep this school (the carer drives).",
+    "leisure_interests": "Football on Saturdays; art club.",
+    "carers_role": "Reads with the child each night and comes to every PEP meeting.",
+}
+
+
+def _request_pp_plus(pep, amount, answered):
+    """The termly PP+ request to the child's responsible LA's virtual school (approved, when answered)."""
+    if pep.ppplus_requests.exists() or not pep.child.responsible_authority_id:
+        return
+    PPPlusRequest.objects.create(
+        pep=pep,
+        local_authority_id=pep.child.responsible_authority_id,
+        requested_on=pep.period_starts_on + datetime.timedelta(days=14),
+        amount_requested=amount,
+        purpose="Maths tutoring and art materials, against the PEP's targets.",
+        answer=PPPlusAnswer.APPROVED if answered else PPPlusAnswer.AWAITING,
+        answered_on=pep.period_starts_on + datetime.timedelta(days=28) if answered else None,
+        amount_approved=amount if answered else None,
+    )
+
+
+def _sign_off(pep, dt):
+    """Through the workflow, so the sign-off rule checks the demo too."""
+    if pep.status == PEPStatus.IN_PROGRESS:
+        pep.move_to(PEPStatus.READY, dt)
+    pep.move_to(PEPStatus.SIGNED_OFF, dt)
+
+
 def _pep(child, term, status, **extra):
     season = season_of(term.starts_on)
     parts = [
@@ -266,14 +308,28 @@ def load():
                 pep, _ = _pep(
                     child,
                     term,
-                    PEPStatus.SIGNED_OFF,
-                    signed_off_by=dt,
-                    signed_off_at=timezone.now(),
+                    PEPStatus.IN_PROGRESS,  # signed off below, once it is complete
                     childs_views="Likes art and wants to be in the football team.",
                     carers_views="Settled well; homework routine is working.",
-                    attendance_percent=Decimal("94.5"),
-                    ppplus_requested=Decimal("600"),
+                    **COMPLETE_PEP,
+                    sessions_possible=110,
+                    sessions_attended=104,
                 )
+                _request_pp_plus(pep, Decimal("600"), answered=True)
+                Target.objects.create(
+                    pep=pep,
+                    area="Art",
+                    what="Finish a sketchbook project for the school exhibition",
+                    how_measured="Sketchbook pages completed",
+                    baseline="2 pages",
+                    target="12 pages",
+                    by_when=pep.period_ends_on,
+                    who="Art teacher",
+                    status="on_track",
+                    ppplus_allocated=Decimal("250"),
+                    ppplus_spent=Decimal("120"),
+                )
+                _sign_off(pep, dt)
                 Review.objects.create(child=child, kind="statutory", held_on=anchors["review_on"])
             if story in ("settled", "transition"):
                 pep, _ = _pep(
@@ -285,10 +341,11 @@ def load():
                     childs_views="Wants help with times tables.",
                     carers_views="Would like more reading at home.",
                     attainment="Reading: working towards expected. Maths: expected.",
-                    attendance_percent=Decimal("97.0"),
-                    ppplus_requested=Decimal("800"),
-                    ppplus_spent=Decimal("450"),
+                    **COMPLETE_PEP,
+                    sessions_possible=120,
+                    sessions_attended=116 if story == "settled" else 104,  # 86.7%: persistent absence flagged
                 )
+                _request_pp_plus(pep, Decimal("800"), answered=story == "settled")
                 target = Target.objects.create(
                     pep=pep,
                     area="Maths",
@@ -300,6 +357,7 @@ def load():
                     who="Class teacher with a teaching assistant",
                     status="on_track",
                     ppplus_allocated=Decimal("300"),
+                    ppplus_spent=Decimal("180"),
                 )
                 TargetProgress.objects.create(
                     target=target,
@@ -320,8 +378,12 @@ def load():
                     child=child, kind="pep", held_on=anchors["review_on"], representative="Designated teacher"
                 )
                 if story == "settled":  # a signed-off PEP is locked, so it is signed off last
-                    PEP.objects.filter(pk=pep.pk).update(
-                        status=PEPStatus.SIGNED_OFF, signed_off_by=dt, signed_off_at=timezone.now()
+                    _sign_off(pep, dt)
+                if story == "transition":
+                    Suspension.objects.get_or_create(
+                        child=child,
+                        starts_on=pep.period_starts_on + datetime.timedelta(days=15),
+                        defaults={"length_days": Decimal("1"), "reason": "Persistent disruption in lessons."},
                     )
                 staff = User.objects.filter(username=f"staff1.{school.slug}@symphony.example").first()
                 if staff and story == "settled":

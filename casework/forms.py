@@ -51,6 +51,15 @@ class ScopedAdminForm(PlausibleDatesMixin, WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
+class RecordedByForm(ScopedAdminForm):
+    """Keeps who recorded a new record (a suspension, a PP+ request)."""
+
+    def save(self, commit=True):
+        if not self.instance.pk and self.for_user:
+            self.instance.recorded_by = self.for_user
+        return super().save(commit=commit)
+
+
 class CaseDocumentForm(ScopedAdminForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

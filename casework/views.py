@@ -273,7 +273,8 @@ def pep_status(request, pk):
     try:
         pep.move_to(request.POST.get("status", ""), request.user, reason=request.POST.get("reason", ""))
     except (ValidationError, ValueError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        for message in getattr(exc, "messages", [str(exc)]):  # one message per missing part of a PEP
+            messages.error(request, message)
     else:
         audit.record(request, AuditAction.CHANGE, pep, detail=f"status {pep.status}")
         status = pep.get_status_display().lower()
@@ -595,9 +596,12 @@ def subject_access_record(child):
                 {**_plain(t), "progress_notes": [_plain(n) for n in t.progress_notes.all()]} for t in pep.targets.all()
             ],
             "shared_recommendations": [_plain(s) for s in pep.shared_recommendations.all()],
+            "previous_target_evaluations": [_plain(e) for e in pep.previous_target_evaluations.all()],
+            "ppplus_requests": [_plain(r) for r in pep.ppplus_requests.all()],
         }
         for pep in child.peps.all()
     ]
+    record["suspensions_and_exclusions"] = [_plain(s) for s in child.suspensions.all()]
     record["linked_plans"] = [_plain(p) for p in child.linked_plans.all()]
     record["reviews"] = [_plain(r) for r in child.reviews.all()]
     record["activities"] = [_plain(a) for a in child.activities.all()]
@@ -670,8 +674,11 @@ def subject_access_export(request, pk):
                     Prefetch("targets", queryset=Target.objects.order_by("by_when", "pk")),
                     "targets__progress_notes",
                     "shared_recommendations",
+                    "previous_target_evaluations",
+                    "ppplus_requests",
                 ),
             ),
+            "suspensions",
             "linked_plans",
             "reviews",
             "activities",

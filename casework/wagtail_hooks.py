@@ -15,6 +15,7 @@ from .admin_permissions import (
     CaseworkPermissionHelper,
     DeadlineRulePermissionHelper,
     DelegationPermissionHelper,
+    PPPlusRatePermissionHelper,
     SharedDataPermissionHelper,
 )
 from .admin_views import (
@@ -26,7 +27,7 @@ from .admin_views import (
 )
 from .child_forms import ChildForm
 from .delegation_forms import DelegationForm
-from .forms import CaseDocumentForm, ScopedAdminForm, SharedRecommendationForm, TransitionForm
+from .forms import CaseDocumentForm, RecordedByForm, ScopedAdminForm, SharedRecommendationForm, TransitionForm
 from .models import (
     PEP,
     Activity,
@@ -36,8 +37,11 @@ from .models import (
     Delegation,
     LinkedPlan,
     LocalAuthority,
+    PPPlusRate,
+    PPPlusRequest,
     Review,
     SharedRecommendation,
+    Suspension,
     Target,
     Transition,
 )
@@ -157,23 +161,69 @@ class PEPAdmin(CaseworkAdmin):
         "carers_views",
         "education_history",
         "attainment",
-        "attendance_percent",
-        "ppplus_requested",
-        "ppplus_spent",
+        "voice_going_well",
+        "voice_worries",
+        "voice_hopes",
+        "voice_helps_me_learn",
+        "carers_role",
+        "current_arrangements",
+        "sen_provision",
+        "planned_changes",
+        "minimising_disruption",
+        "leisure_interests",
+        "sessions_possible",
+        "sessions_attended",
         "signed_off_by",
         "signed_off_at",
     )
     edit_handler = ObjectList(
         [
-            FieldRowPanel([FieldPanel("child"), FieldPanel("academic_year"), FieldPanel("term")]),
-            FieldRowPanel([FieldPanel("period_starts_on"), FieldPanel("period_ends_on")]),
-            MultiFieldPanel([FieldPanel("meeting_date"), FieldPanel("attendees")], heading="Meeting"),
-            MultiFieldPanel([FieldPanel("childs_views"), FieldPanel("carers_views")], heading="Views"),
             MultiFieldPanel(
-                [FieldPanel("education_history"), FieldPanel("attainment"), FieldPanel("attendance_percent")],
-                heading="Progress",
+                [
+                    FieldRowPanel([FieldPanel("child"), FieldPanel("academic_year"), FieldPanel("term")]),
+                    FieldRowPanel([FieldPanel("period_starts_on"), FieldPanel("period_ends_on")]),
+                ],
+                heading="The PEP",
             ),
-            FieldRowPanel([FieldPanel("ppplus_requested"), FieldPanel("ppplus_spent")], heading="Pupil Premium Plus"),
+            MultiFieldPanel([FieldPanel("meeting_date"), FieldPanel("attendees")], heading="Meeting"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("voice_going_well"),
+                    FieldPanel("voice_worries"),
+                    FieldPanel("voice_hopes"),
+                    FieldPanel("voice_helps_me_learn"),
+                    FieldPanel("childs_views"),
+                ],
+                heading="The child's voice",
+            ),
+            MultiFieldPanel([FieldPanel("carers_views"), FieldPanel("carers_role")], heading="The carer"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("education_history"),
+                    FieldPanel("current_arrangements"),
+                    FieldPanel("sen_provision"),
+                    FieldPanel("planned_changes"),
+                    FieldPanel("minimising_disruption"),
+                    FieldPanel("leisure_interests"),
+                ],
+                heading="Education (the regulations' Schedule 1)",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("attainment"),
+                    FieldRowPanel([FieldPanel("sessions_possible"), FieldPanel("sessions_attended")]),
+                ],
+                heading="Attainment and attendance",
+                help_text="Attendance in sessions (a school day is 2); the percentage is worked out, and below 90% "
+                "is flagged as persistent absence.",
+            ),
+            InlinePanel(
+                "previous_target_evaluations",
+                heading="The previous PEP's targets",
+                label="Previous target",
+                help_text="Listed when this PEP starts: say whether each was met, partly met or not met.",
+                panels=[FieldPanel("target_summary", read_only=True), FieldPanel("outcome"), FieldPanel("note")],
+            ),
         ],
         base_form_class=ScopedAdminForm,
     )
@@ -197,6 +247,7 @@ class TargetAdmin(CaseworkAdmin):
         "who",
         "status",
         "ppplus_allocated",
+        "ppplus_spent",
     )
     edit_handler = ObjectList(
         [
@@ -206,7 +257,8 @@ class TargetAdmin(CaseworkAdmin):
             FieldPanel("how_measured"),
             FieldRowPanel([FieldPanel("baseline"), FieldPanel("target")]),
             FieldRowPanel([FieldPanel("by_when"), FieldPanel("who")]),
-            FieldRowPanel([FieldPanel("status"), FieldPanel("ppplus_allocated")]),
+            FieldPanel("status"),
+            FieldRowPanel([FieldPanel("ppplus_allocated"), FieldPanel("ppplus_spent")], heading="Pupil Premium Plus"),
             InlinePanel(
                 "progress_notes",
                 heading="Progress notes",
@@ -411,6 +463,82 @@ class SharedRecommendationAdmin(CaseworkAdmin):
     )
 
 
+class SuspensionAdmin(CaseworkAdmin):
+    model = Suspension
+    menu_label = "Suspensions and exclusions"
+    menu_icon = "warning"
+    list_display = ("__str__", "child", "length_days")
+    list_filter = ("kind",)
+    inspect_view_fields = ("child", "kind", "starts_on", "length_days", "reason", "recorded_by")
+    edit_handler = ObjectList(
+        [
+            FieldPanel("child"),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("starts_on"), FieldPanel("length_days")]),
+            FieldPanel("reason"),
+        ],
+        base_form_class=RecordedByForm,
+    )
+
+
+class PPPlusRequestAdmin(CaseworkAdmin):
+    """The termly PP+ request to the responsible LA's virtual school, and its answer."""
+
+    model = PPPlusRequest
+    menu_label = "PP+ requests"
+    menu_icon = "tag"
+    school_path = "pep__child__school_id"
+    list_display = ("__str__", "pep", "local_authority", "requested_on", "answered_on")
+    list_filter = ("answer",)
+    inspect_view_fields = (
+        "pep",
+        "local_authority",
+        "requested_on",
+        "amount_requested",
+        "purpose",
+        "answer",
+        "answered_on",
+        "amount_approved",
+        "answer_note",
+        "recorded_by",
+    )
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("pep"), FieldPanel("local_authority")]),
+                    FieldRowPanel([FieldPanel("requested_on"), FieldPanel("amount_requested")]),
+                    FieldPanel("purpose"),
+                ],
+                heading="The request",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("answer"), FieldPanel("answered_on"), FieldPanel("amount_approved")]),
+                    FieldPanel("answer_note"),
+                ],
+                heading="The virtual school's answer",
+            ),
+        ],
+        base_form_class=RecordedByForm,
+    )
+
+
+class PPPlusRateAdmin(ModelAdmin):
+    """PP+ rates per financial year: data the trust administrator keeps (designated teachers read them)."""
+
+    model = PPPlusRate
+    menu_label = "PP+ rates"
+    menu_icon = "tag"
+    permission_helper_class = PPPlusRatePermissionHelper
+    button_helper_class = CaseworkButtonHelper
+    history_view_enabled = False
+    inspect_view_enabled = True
+    list_export = ()
+    list_display = ("financial_year", "amount_per_child", "source")
+    inspect_view_fields = ("financial_year", "amount_per_child", "source")
+    panels = [FieldPanel("financial_year"), FieldPanel("amount_per_child"), FieldPanel("source")]
+
+
 class DelegationAdmin(CaseworkAdmin):
     """Delegated entry: the DT lets a member of staff enter chosen sections of one child's PEP, until a date."""
 
@@ -471,9 +599,12 @@ class CaseworkGroup(ModelAdminGroup):
         CaseDocumentAdmin,
         TransitionAdmin,
         SharedRecommendationAdmin,
+        SuspensionAdmin,
+        PPPlusRequestAdmin,
         DelegationAdmin,
         DeadlineRuleAdmin,
         LocalAuthorityAdmin,
+        PPPlusRateAdmin,
     )
 
 

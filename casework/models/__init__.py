@@ -4,9 +4,11 @@ from .audit import AuditAnchor, CaseAuditEvent
 from .children import CareEpisode, Child, CohortChange, LocalAuthority
 from .delegation import Delegation
 from .documents import CaseDocument
+from .exclusions import Suspension
 from .identity import IdentityChange
-from .peps import PEP, PEPStatusChange, Target, TargetProgress
+from .peps import PEP, PEPStatusChange, PreviousTargetEvaluation, Target, TargetProgress
 from .plans import Activity, LinkedPlan, Review
+from .pupil_premium import PPPlusRate, PPPlusRequest
 from .rules import DeadlineRule
 from .sharing import SharedRecommendation
 from .transitions import Transition, TransitionDownload
@@ -26,8 +28,12 @@ __all__ = [
     "LinkedPlan",
     "LocalAuthority",
     "PEPStatusChange",
+    "PPPlusRate",
+    "PPPlusRequest",
+    "PreviousTargetEvaluation",
     "Review",
     "SharedRecommendation",
+    "Suspension",
     "Target",
     "TargetProgress",
     "Transition",

@@ -1,11 +1,12 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -80,7 +81,25 @@ def _any_of(**lookups) -> Q | None:
     return query
 
 
-class PEP(PartOfPEP, models.Model):
+PERSISTENT_ABSENCE_BELOW = Decimal(90)
+CHILDS_VOICE_FIELDS = ("voice_going_well", "voice_worries", "voice_hopes", "voice_helps_me_learn", "childs_views")
+NEEDS_COMPLETE_PEP = (PEPStatus.READY, PEPStatus.SIGNED_OFF)
+
+
+def attendance_percent(possible: int | None, attended: int | None) -> Decimal | None:
+    if not possible or attended is None:
+        return None
+    return (Decimal(attended) * 100 / Decimal(possible)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+class SignOffRefused(ValidationError):
+    """The PEP lacks what ready for sign-off and signed off need: one plain message per missing part."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(problems, code="pep_incomplete")
+
+
+class PEP(PartOfPEP, ClusterableModel):
     """The school's working copy of a child's Personal Education Plan for one term."""
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="peps")
@@ -94,20 +113,44 @@ class PEP(PartOfPEP, models.Model):
     due_on = models.DateField(null=True, blank=True, editable=False, help_text="Worked out from the school's calendar.")
     meeting_date = models.DateField(null=True, blank=True)
     attendees = models.TextField(blank=True, help_text="Who attended the PEP meeting, one a line, with their role.")
-    childs_views = models.TextField("child's views", blank=True)
+    # The child's voice, in the sections virtual schools' ePEPs use.
+    voice_going_well = models.TextField("what is going well", blank=True)
+    voice_worries = models.TextField("what worries me", blank=True)
+    voice_hopes = models.TextField("my hopes and goals", blank=True)
+    voice_helps_me_learn = models.TextField("what helps me learn", blank=True)
+    childs_views = models.TextField("anything else the child wants to say", blank=True)
     carers_views = models.TextField("carer's views", blank=True)
+    # The Care Planning, Placement and Case Review (England) Regulations 2010, Schedule 1 para 2.
     education_history = models.TextField(blank=True, help_text="Schools, attendance, conduct, achievements, SEN.")
+    current_arrangements = models.TextField(
+        "current educational arrangements",
+        blank=True,
+        help_text="School, year group, timetable, any part-time or alternative provision.",
+    )
+    sen_provision = models.TextField(
+        "SEN provision", blank=True, help_text="What is in place for special educational needs, or 'None'."
+    )
+    planned_changes = models.TextField(
+        "planned changes", blank=True, help_text="A move of school or placement, a new provision, or 'None planned'."
+    )
+    minimising_disruption = models.TextField(
+        "how disruption is minimised",
+        blank=True,
+        help_text="What keeps the child's education steady through the changes.",
+    )
+    leisure_interests = models.TextField("leisure interests", blank=True, help_text="Clubs, hobbies, sport, music.")
+    carers_role = models.TextField(
+        "the carer's role", blank=True, help_text="How the carer supports learning: reading, homework, meetings."
+    )
     attainment = models.TextField(blank=True)
-    attendance_percent = models.DecimalField(
-        "attendance (%)",
-        max_digits=5,
-        decimal_places=1,
+    # Attendance in sessions (a morning or an afternoon), as schools' registers count it.
+    sessions_possible = models.PositiveIntegerField(
+        "sessions possible",
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text="Sessions (mornings and afternoons) the school was open to the child.",
     )
-    ppplus_requested = models.DecimalField("PP+ requested (£)", max_digits=8, decimal_places=2, default=Decimal(0))
-    ppplus_spent = models.DecimalField("PP+ spent (£)", max_digits=8, decimal_places=2, default=Decimal(0))
+    sessions_attended = models.PositiveIntegerField("sessions attended", null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -130,7 +173,22 @@ class PEP(PartOfPEP, models.Model):
     def save(self, *args, **kwargs):
         if not kwargs.get("update_fields"):
             self.due_on = self.compute_due_on()
+        self.refuse_incomplete_move()
         super().save(*args, **kwargs)
+        if not kwargs.get("update_fields") and not self.is_locked:
+            self.list_previous_targets_for_evaluation()
+
+    def refuse_incomplete_move(self):
+        """The sign-off rule, whatever the path: a PEP becomes ready for sign-off or signed off only when
+        complete. Checked when the status saved differs from the one stored (or the PEP is new)."""
+        if self.status not in NEEDS_COMPLETE_PEP:
+            return
+        stored = PEP.objects.filter(pk=self.pk).values_list("status", flat=True).first() if self.pk else None
+        if stored == self.status:
+            return
+        problems = self.sign_off_problems()
+        if problems:
+            raise SignOffRefused(problems)
 
     @property
     def is_locked(self) -> bool:
@@ -161,12 +219,83 @@ class PEP(PartOfPEP, models.Model):
 
     def clean(self):
         self.refuse_if_locked()
+        errors = {}
         if self.period_starts_on and self.period_ends_on and self.period_ends_on < self.period_starts_on:
-            raise ValidationError({"period_ends_on": "The PEP's period must end on or after the day it starts."})
+            errors["period_ends_on"] = "The PEP's period must end on or after the day it starts."
+        possible, attended = self.sessions_possible, self.sessions_attended
+        if (possible is None) != (attended is None):
+            missing = "sessions_attended" if attended is None else "sessions_possible"
+            errors[missing] = "Give both the sessions possible and the sessions attended, or neither."
+        elif possible is not None and possible == 0:
+            errors["sessions_possible"] = "Sessions possible must be at least 1 (a school day is 2 sessions)."
+        elif possible is not None and attended > possible:
+            errors["sessions_attended"] = (
+                f"Sessions attended ({attended}) cannot be more than the sessions possible ({possible})."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def attendance_percent(self) -> Decimal | None:
+        """Attended ÷ possible, to one decimal place; None until both are recorded."""
+        return attendance_percent(self.sessions_possible, self.sessions_attended)
+
+    @property
+    def is_persistently_absent(self) -> bool:
+        """Below 90% attendance: the DfE's persistent absence threshold."""
+        percent = self.attendance_percent
+        return percent is not None and percent < PERSISTENT_ABSENCE_BELOW
+
+    def suspensions_in_period(self):
+        """The child's suspensions and exclusions that start within this PEP's period."""
+        return self.child.suspensions.filter(starts_on__range=(self.period_starts_on, self.period_ends_on))
+
+    @property
+    def has_childs_views(self) -> bool:
+        return any(getattr(self, name).strip() for name in CHILDS_VOICE_FIELDS)
+
+    def previous_pep(self) -> "PEP | None":
+        """The child's PEP before this one (by the period it covers)."""
+        if not (self.child_id and self.period_starts_on):
+            return None
+        earlier = PEP.objects.filter(child_id=self.child_id, period_starts_on__lt=self.period_starts_on)
+        return earlier.exclude(pk=self.pk).order_by("-period_starts_on").first()
+
+    def list_previous_targets_for_evaluation(self):
+        """When a PEP starts (and on each save, should a row have been removed), list each target of the
+        previous PEP for evaluation (met / partly met / not met). Rows already there are kept."""
+        previous = self.previous_pep()
+        if previous is None:
+            return
+        have = set(PreviousTargetEvaluation.objects.filter(pep=self).values_list("target_id", flat=True))
+        for target in previous.targets.exclude(pk__in=have).order_by("by_when", "pk"):
+            PreviousTargetEvaluation.objects.create(
+                pep=self, target=target, target_summary=PreviousTargetEvaluation.summarise(target)
+            )
+
+    def sign_off_problems(self) -> list[str]:
+        from .sign_off import sign_off_problems
+
+        return sign_off_problems(self)
+
+    @cached_property
+    def ppplus(self):
+        """Requested, approved, allocated and spent PP+ for this PEP (casework/pp_plus.py), once per instance."""
+        from ..pp_plus import summarise
+
+        return summarise(self)
+
+    @property
+    def ppplus_requested(self) -> Decimal:
+        return self.ppplus.requested
+
+    @property
+    def ppplus_spent(self) -> Decimal:
+        return self.ppplus.spent
 
     @property
     def ppplus_spent_against_targets(self) -> Decimal:
-        return sum((t.ppplus_allocated for t in self.targets.all()), Decimal(0))
+        return self.ppplus.allocated
 
     def move_to(self, status: str, user, reason: str = "") -> "PEPStatusChange":
         """Move the PEP on its workflow. Sending back and reopening need a reason; only the school's DT signs
@@ -195,6 +324,8 @@ class PEP(PartOfPEP, models.Model):
             raise ValidationError("Only the school's designated teacher can sign off a PEP.")
         if reopening and not is_dt:
             raise ValidationError("Only the school's designated teacher can reopen a signed-off PEP.")
+        if status in NEEDS_COMPLETE_PEP and (problems := self.sign_off_problems()):
+            raise SignOffRefused(problems)
         with transaction.atomic():
             change = PEPStatusChange.objects.create(
                 pep=self, from_status=self.status, to_status=status, changed_by=user, reason=reason.strip()
@@ -250,7 +381,22 @@ class Target(PartOfPEP, ClusterableModel):
     by_when = models.DateField("by when", null=True, blank=True)
     who = models.CharField("who will make it happen", max_length=200, blank=True)
     status = models.CharField(max_length=16, choices=TargetStatus.choices, default=TargetStatus.NOT_STARTED)
-    ppplus_allocated = models.DecimalField("PP+ allocated (£)", max_digits=8, decimal_places=2, default=Decimal(0))
+    ppplus_allocated = models.DecimalField(
+        "PP+ allocated (£)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Pupil Premium Plus set aside for this target.",
+    )
+    ppplus_spent = models.DecimalField(
+        "PP+ spent (£)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Pupil Premium Plus spent on this target so far.",
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -325,3 +471,42 @@ class TargetProgress(PartOfPEP, models.Model):
 
     def clean(self):
         self.refuse_if_locked()
+
+
+class EvaluationOutcome(models.TextChoices):
+    MET = "met", "Met"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+
+
+class PreviousTargetEvaluation(PartOfPEP, models.Model):
+    """A target of the child's previous PEP, evaluated in this one (listed when this PEP starts)."""
+
+    pep = ParentalKey(PEP, on_delete=models.CASCADE, related_name="previous_target_evaluations")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="evaluations")
+    target_summary = models.TextField("previous target", editable=False, blank=True)
+    outcome = models.CharField(max_length=12, choices=EvaluationOutcome.choices, blank=True)
+    note = models.TextField(blank=True, help_text="What the evidence shows, and what carries on into this PEP.")
+
+    class Meta:
+        ordering = ["pep", "target__by_when", "target_id"]
+        constraints = [models.UniqueConstraint(fields=["pep", "target"], name="one_evaluation_per_previous_target")]
+
+    def __str__(self):
+        return f"Evaluation of {self.target}"
+
+    @staticmethod
+    def summarise(t: Target) -> str:
+        """The target as it was set, kept on the row (the admin's form shows it read-only)."""
+        by_when = f" by {t.by_when:%-d %b %Y}" if t.by_when else ""
+        return f"{t.area}: {t.what} ({t.baseline} → {t.target}{by_when}; {t.who})"
+
+    def lock_query(self):
+        return _any_of(pk=self.pep_id, previous_target_evaluations__pk=self.pk)
+
+    def clean(self):
+        self.refuse_if_locked()
+        if self.target_id is None:
+            raise ValidationError(
+                "This list holds the previous PEP's targets only: add this PEP's targets under SMART targets."
+            )

@@ -74,6 +74,33 @@ class PEPFactory(factory.django.DjangoModelFactory):
 
     class Params:
         signed_off = factory.Trait(status=PEPStatus.SIGNED_OFF)
+        # What the sign-off rule asks for: a SMART target, the child's views and attendance (no PP+ allocated).
+        complete = factory.Trait(
+            voice_going_well="I like reading with my carer.",
+            voice_helps_me_learn="Sitting near the front.",
+            current_arrangements="Full time in year 5.",
+            sessions_possible=120,
+            sessions_attended=114,
+            complete_target=factory.RelatedFactory(
+                "casework.tests.factories.TargetFactory", factory_related_name="pep", area="Attendance"
+            ),
+        )
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Stored as draft, then given the status the test asks for once its targets are in (as a fixture
+        loads rows): the sign-off rule itself is tested through `move_to` and `save` in test_pep_sign_off.py."""
+        status = kwargs.pop("status", PEPStatus.DRAFT)
+        pep = super()._create(model_class, *args, status=PEPStatus.DRAFT, **kwargs)
+        pep._factory_status = status
+        return pep
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        status = getattr(instance, "_factory_status", None)
+        if create and status and status != instance.status:
+            type(instance).objects.filter(pk=instance.pk).update(status=status)
+            instance.status = status
 
 
 class TargetFactory(factory.django.DjangoModelFactory):

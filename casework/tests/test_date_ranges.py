@@ -192,8 +192,8 @@ def test_the_pep_form_refuses_a_date_no_one_could_mean(client, personas, child, 
         "term": "autumn",
         "period_starts_on": "2027-09-03",
         "period_ends_on": "2027-12-18",
-        "ppplus_requested": "0",
-        "ppplus_spent": "0",
+        "previous_target_evaluations-TOTAL_FORMS": "0",
+        "previous_target_evaluations-INITIAL_FORMS": "0",
     }
     response = client.post("/admin/casework/pep/create/", {**pep, name: typed})
     assert response.status_code == 200

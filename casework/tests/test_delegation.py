@@ -123,11 +123,18 @@ def test_the_views_section_saves_both_views_and_nothing_else(client, personas, c
 
 def test_the_attainment_section_saves_attainment_and_attendance(client, personas, case):
     sign_in(client, personas.delegate)
-    _post(client, case["url"], "attainment", attainment="Reading: expected", attendance_percent="96.5")
+    _post(
+        client,
+        case["url"],
+        "attainment",
+        attainment="Reading: expected",
+        sessions_possible="120",
+        sessions_attended="115",
+    )
     pep = PEP.objects.get(pk=case["pep"].pk)
     assert (pep.attainment, pep.attendance_percent, pep.childs_views) == (
         "Reading: expected",
-        Decimal("96.5"),
+        Decimal("95.8"),
         "Old views",
     )
 
@@ -135,10 +142,18 @@ def test_the_attainment_section_saves_attainment_and_attendance(client, personas
 def test_bad_attendance_is_refused_plainly_and_the_typed_values_kept(client, personas, case):
     sign_in(client, personas.delegate)
     before = _saved_state(case)
-    response = _post(client, case["url"], "attainment", attainment="Typed but not saved", attendance_percent="150")
+    response = _post(
+        client,
+        case["url"],
+        "attainment",
+        attainment="Typed but not saved",
+        sessions_possible="120",
+        sessions_attended="150",
+    )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Attendance cannot be above 100%." in page and "Typed but not saved" in page and 'value="150"' in page
+    assert "Sessions attended (150) cannot be more than the sessions possible (120)." in page
+    assert "Typed but not saved" in page and 'value="150"' in page
     assert _saved_state(case) == before
 
 

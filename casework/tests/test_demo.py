@@ -35,6 +35,12 @@ def test_the_demo_gives_every_school_each_kind_of_deadline_story(settings, tmp_p
         assert Child.objects.filter(
             school=school, transitions__sent_at__isnull=False, transitions__receipt_confirmed_at__isnull=True
         ).exists()
+    from casework.enums import PEPStatus
+    from casework.models import PEP
+
+    signed_off = list(PEP.objects.filter(status=PEPStatus.SIGNED_OFF))
+    assert len(signed_off) >= 2 * School.objects.count()  # each school's settled and review stories
+    assert {pep.pk: pep.sign_off_problems() for pep in signed_off} == {pep.pk: [] for pep in signed_off}
 
 
 @pytest.mark.django_db

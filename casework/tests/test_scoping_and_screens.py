@@ -78,8 +78,8 @@ def test_another_schools_child_cannot_be_chosen_on_a_pep_form(client, personas, 
             "term": "autumn",
             "period_starts_on": "2026-09-03",
             "period_ends_on": "2026-12-18",
-            "ppplus_requested": "0",
-            "ppplus_spent": "0",
+            "previous_target_evaluations-TOTAL_FORMS": "0",
+            "previous_target_evaluations-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200  # the form is shown again with an error
@@ -185,7 +185,7 @@ def test_a_target_date_must_fall_inside_the_peps_period(cases):
 
 
 def test_sending_a_pep_back_needs_a_reason_and_only_the_dt_signs_off(personas, cases):
-    pep = PEPFactory(child=cases["brook"])
+    pep = PEPFactory(child=cases["brook"], complete=True)
     pep.move_to(PEPStatus.IN_PROGRESS, personas.dt)
     pep.move_to(PEPStatus.READY, personas.dt)
     with pytest.raises(ValidationError, match="Say why"):
@@ -235,13 +235,14 @@ def test_the_designated_teachers_group_holds_the_casework_permissions(db):
     )
     for model in ("child", "pep", "target", "review", "casedocument", "transition", "sharedrecommendation"):
         assert {f"{a}_{model}" for a in ("add", "change", "delete", "view")} <= codenames
-    for trust_wide in ("Executive head", "Trust administrators"):
+    expected = {"Executive head": {"deadlinerule"}, "Trust administrators": {"deadlinerule", "ppplusrate"}}
+    for trust_wide, kept in expected.items():
         models = set(
             Group.objects.get(name=trust_wide)
             .permissions.filter(content_type__app_label="casework")
             .values_list("content_type__model", flat=True)
         )
-        assert models == {"deadlinerule"}  # deadline rules hold no child data
+        assert models == kept  # deadline rules and PP+ rates hold no child data
 
 
 def test_a_wrong_upn_is_refused_in_the_admin_with_a_plain_message(client, personas, cases):

@@ -30,7 +30,7 @@ def signed_off(personas):
     """Brook's child with a PEP signed off by the designated teacher, holding one target with one note."""
     add_terms(personas.brook, 2026)
     child = ChildFactory(school=personas.brook, legal_first_name="Brooklyn", preferred_name="Sunny")
-    pep = PEPFactory(child=child, status=PEPStatus.IN_PROGRESS, childs_views="Signed-off views")
+    pep = PEPFactory(child=child, status=PEPStatus.IN_PROGRESS, childs_views="Signed-off views", complete=True)
     target = TargetFactory(pep=pep, area="Reading")
     TargetProgress.objects.create(target=target, note="Book band 9 now", noted_on=datetime.date(2026, 11, 2))
     pep.move_to(PEPStatus.READY, personas.dt)
@@ -61,9 +61,11 @@ def _pep_form(pep, **changes):
         "carers_views": pep.carers_views,
         "education_history": "",
         "attainment": "",
-        "attendance_percent": "",
-        "ppplus_requested": "0",
-        "ppplus_spent": "0",
+        "sessions_possible": pep.sessions_possible or "",
+        "sessions_attended": pep.sessions_attended or "",
+        "voice_going_well": pep.voice_going_well,
+        "previous_target_evaluations-TOTAL_FORMS": "0",
+        "previous_target_evaluations-INITIAL_FORMS": "0",
         **changes,
     }
 
@@ -80,6 +82,7 @@ def _target_form(pep, notes=(), **changes):
         "who": "Class teacher",
         "status": "not_started",
         "ppplus_allocated": "0",
+        "ppplus_spent": "0",
         "progress_notes-TOTAL_FORMS": str(len(notes)),
         "progress_notes-INITIAL_FORMS": "0",
         "progress_notes-MIN_NUM_FORMS": "0",

@@ -18,6 +18,8 @@ MODELS = [
     "transition",
     "sharedrecommendation",
     "delegation",
+    "suspension",
+    "ppplusrequest",
 ]
 RULE_KEEPERS = frozenset({"head", "admin"})  # trust-wide and local authority deadline rules
 CASTLE_DT = frozenset({"dt_castle"})
@@ -42,7 +44,7 @@ def build_world(personas):
         document = CaseDocumentFactory(child=child)
         transition = TransitionFactory(child=child)
         transition.documents.add(document)
-        from casework.models import Activity, DeadlineRule, LinkedPlan, SharedRecommendation
+        from casework.models import Activity, DeadlineRule, LinkedPlan, PPPlusRequest, SharedRecommendation, Suspension
 
         world[f"cw_{key}"] = {
             "child": child,
@@ -59,6 +61,16 @@ def build_world(personas):
                 shared_with=personas.staff if key == "brook" else personas.dt_castle,
             ),
             "deadlinerule": DeadlineRule.objects.create(kind="transfer", days=15, unit="school", school=school),
+            "suspension": Suspension.objects.create(
+                child=child, starts_on=pep.period_starts_on, length_days=1, reason="Fighting"
+            ),
+            "ppplusrequest": PPPlusRequest.objects.create(
+                pep=pep,
+                local_authority=child.responsible_authority,
+                requested_on=pep.period_starts_on,
+                amount_requested=500,
+                purpose="Tutoring",
+            ),
             "term": school.terms.first(),
             "nonteachingday": school.non_teaching_days.create(date=pep.period_starts_on, kind="inset"),
         }
@@ -68,6 +80,9 @@ def build_world(personas):
     world["cw_brook"]["delegation"] = world["cw_delegation"]["delegation"]
     world["cw_castle"]["delegation"] = _castle_delegation(personas, world["cw_castle"]["child"])
     world["cw_la"] = LocalAuthority.objects.first()
+    from casework.models import PPPlusRate
+
+    world["cw_rate"] = PPPlusRate.objects.get(financial_year="2025-26")
     world["cw_rules"] = {
         "trust": DeadlineRule.objects.create(kind="initial_pep", days=20, unit="school"),
         "la": DeadlineRule.objects.create(kind="initial_pep", days=10, unit="working", local_authority=world["cw_la"]),
@@ -181,10 +196,26 @@ DEADLINE_RULES = [
     *_rule_screens(lambda w: w["cw_rules"]["la"], RULE_KEEPERS, BOTH_DTS | RULE_KEEPERS),
 ]
 
+# PP+ rates hold no child data: the trust administrator keeps them; designated teachers read them.
+_RATE = "admin/^casework/ppplusrate/"
+PP_PLUS_RATES = [
+    Expect(f"{_RATE}$", "/admin/casework/ppplusrate/", allowed=BOTH_DTS | TRUST_ADMIN),
+    Expect(f"{_RATE}create/$", "/admin/casework/ppplusrate/create/", allowed=TRUST_ADMIN),
+    *[
+        Expect(
+            f"{_RATE}{action}/(?P<instance_pk>[-\\w]+)/$",
+            lambda w, a=action: f"/admin/casework/ppplusrate/{a}/{w['cw_rate'].pk}/",
+            allowed=BOTH_DTS | TRUST_ADMIN if action == "inspect" else TRUST_ADMIN,
+        )
+        for action in ("edit", "delete", "inspect")
+    ],
+]
+
 _LA = "admin/^casework/localauthority/"
 EXPECTATIONS = [
     *[e for model in MODELS for e in _admin(model)],
     *DEADLINE_RULES,
+    *PP_PLUS_RATES,
     Expect(f"{_LA}$", "/admin/casework/localauthority/", allowed=BOTH_DTS),
     Expect(f"{_LA}create/$", "/admin/casework/localauthority/create/", allowed=BOTH_DTS),
     Expect(
