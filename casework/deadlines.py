@@ -181,7 +181,7 @@ class DeadlineEngine:
         transitions = list(child.transitions.all())
         for transition in transitions:
             found.append(self._transfer_deadline(child, transition))
-        leaving = [t for t in transitions if not t.is_child_protection]
+        leaving = [t for t in transitions if not (t.is_child_protection or t.is_send_file)]
         if (
             leaving
             and getattr(child, "has_child_protection_documents", False)
@@ -279,7 +279,7 @@ class DeadlineEngine:
     def _transfer_deadline(self, child, transition) -> Deadline:
         kind = transition.deadline_kind
         rule = self.rule(kind, child.school_id, child.responsible_authority_id)
-        what = "Child protection file" if transition.is_child_protection else "Records"
+        what = transition.what_is_sent[:1].upper() + transition.what_is_sent[1:]  # "SEND file" keeps its capitals
         deadline = Deadline(kind, f"{what} to {transition.receiving_school}", rule)
         self._guard(
             deadline,
@@ -294,7 +294,7 @@ class DeadlineEngine:
         if deadline.due_on and not deadline.error:
             late = self.transfer_lateness(child, transition, deadline.due_on)
             if late:
-                late_what = "Child protection file" if transition.is_child_protection else "Transfer"
+                late_what = "Transfer" if transition.part == "records" else what
                 deadline.flags.append(f"{late_what} late by {late} school day{'s' if late > 1 else ''}")
         return deadline
 

@@ -38,6 +38,7 @@ from trust.school_days import MissingTermDates
 from trust.storage_faults import STORAGE_ERRORS, STORAGE_UNAVAILABLE, storage_unavailable
 
 from . import audit
+from .child_plan import pep_in_full, pep_parts, pep_pdf_context, plan_of
 from .deadlines import DeadlineEngine
 from .enums import AuditAction, DeadlineKind, DocumentCategory
 from .models import (
@@ -48,7 +49,6 @@ from .models import (
     Child,
     Delegation,
     IdentityChange,
-    PEPStatusChange,
     SharedRecommendation,
     Target,
     TargetProgress,
@@ -136,19 +136,17 @@ def child_detail(request, pk):
     child = get_object_or_404(children_with_casework(request.user).prefetch_related(history), pk=pk)
     engine = DeadlineEngine([child.school])
     peps = list(child.peps.all())
-    changes = PEPStatusChange.objects.select_related("changed_by").order_by("changed_at", "pk")
-    prefetch_related_objects(peps, Prefetch("status_changes", queryset=changes))
+    prefetch_related_objects(peps, *pep_parts())
     audit.record(request, AuditAction.READ, child)
     return render(
         request,
         "casework/child.html",
         {
             "child": child,
-            "shares": SharedRecommendation.objects.filter(pep__child=child).select_related("shared_with", "pep"),
             "deadlines": engine.deadlines_for(child),
             "retention_until": None if child.retention_until() == datetime.date.max else child.retention_until(),
             "peps": peps,
-            "documents": CaseDocument.objects.filter(child=child),
+            **plan_of(child, peps, engine.today),
             "can_export": can_export_subject_access(request.user, child),
             **delegated_entry_context(child),
         },
@@ -499,12 +497,11 @@ def pep_pdf(request, pk):
     from weasyprint import HTML
 
     pep = get_object_or_404(
-        PEP.objects.for_user(request.user)
-        .select_related("child__school", "child__responsible_authority", "signed_off_by")
-        .prefetch_related("targets__progress_notes"),
+        pep_in_full(PEP.objects.for_user(request.user)).select_related("child__school", "child__responsible_authority"),
         pk=pk,
     )
-    html = render_to_string("casework/pep_pdf.html", {"pep": pep, "child": pep.child, "generated": timezone.now()})
+    context = {**pep_pdf_context(pep), "generated": timezone.now()}
+    html = render_to_string("casework/pep_pdf.html", context)
     pdf = HTML(string=html, base_url=None).write_pdf()
     audit.record(request, AuditAction.EXPORT, pep, detail="PEP as PDF")
     response = HttpResponse(pdf, content_type="application/pdf")

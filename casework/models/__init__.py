@@ -5,6 +5,7 @@ from .children import Child, CohortChange, LocalAuthority
 from .delegation import Delegation
 from .documents import CaseDocument
 from .identity import IdentityChange
+from .people import Placement
 from .peps import PEP, PEPStatusChange, Target, TargetProgress
 from .plans import Activity, LinkedPlan, Review
 from .rules import DeadlineRule
@@ -25,6 +26,7 @@ __all__ = [
     "LinkedPlan",
     "LocalAuthority",
     "PEPStatusChange",
+    "Placement",
     "Review",
     "SharedRecommendation",
     "Target",

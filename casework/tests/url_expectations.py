@@ -14,6 +14,7 @@ MODELS = [
     "linkedplan",
     "review",
     "activity",
+    "placement",
     "casedocument",
     "transition",
     "sharedrecommendation",
@@ -42,7 +43,7 @@ def build_world(personas):
         document = CaseDocumentFactory(child=child)
         transition = TransitionFactory(child=child)
         transition.documents.add(document)
-        from casework.models import Activity, DeadlineRule, LinkedPlan, SharedRecommendation
+        from casework.models import Activity, DeadlineRule, LinkedPlan, Placement, SharedRecommendation
 
         world[f"cw_{key}"] = {
             "child": child,
@@ -53,6 +54,9 @@ def build_world(personas):
             "transition": transition,
             "linkedplan": LinkedPlan.objects.create(child=child, kind="iep", dated=pep.period_starts_on),
             "activity": Activity.objects.create(child=child, activity="Drama club", starts_on=pep.period_starts_on),
+            "placement": Placement.objects.create(
+                child=child, kind="foster", carer_name="Pat Carer", starts_on=pep.period_starts_on
+            ),
             "sharedrecommendation": SharedRecommendation.objects.create(
                 pep=pep,
                 recommendation="Use visual timetables",
