@@ -1,5 +1,5 @@
-"""Transfers beyond the main pack: the child protection file sent separately, and the receiving
-school's rejection.
+"""Transfers beyond the main pack: the child protection file and the SEND file (to the receiving school's
+SENCO), each sent separately with its own link and receipt, and the receiving school's rejection.
 
 The receiving designated teacher rejects through the single-use link (`views.receive_page`): no sign-in,
 the link is the key. The email to the sending school's designated teachers names neither the child nor
@@ -7,7 +7,9 @@ the reason (it leaves the portal): it points at the transfer's page, behind sign
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -114,5 +116,55 @@ def start_child_protection_transfer(request, pk):
         request,
         f"The child protection file ({len(documents)} document{'s' if len(documents) > 1 else ''}) now travels "
         "separately: check the documents, then send its own single-use link.",
+    )
+    return redirect("casework:transition", pk=separate.pk)
+
+
+@casework_view
+@require_POST
+def start_send_transfer(request, pk):
+    """From a main transfer: the child's SEN and EHCP documents go separately to the receiving school's SENCO."""
+    main = get_object_or_404(
+        Transition.objects.for_user(request.user).filter(part=TransitionPart.RECORDS).select_related("child"), pk=pk
+    )
+    existing = Transition.objects.filter(send_file_of=main).first()
+    if existing:
+        return redirect("casework:transition", pk=existing.pk)
+    name = request.POST.get("senco_name", "").strip()[:200]
+    email = request.POST.get("senco_email", "").strip()[:254]
+    problems = []
+    if not name:
+        problems.append("Enter the name of the receiving school's SENCO.")
+    try:
+        validate_email(email)
+    except ValidationError:
+        problems.append("Enter the SENCO's email address, like name@school.example.")
+    documents = list(CaseDocument.objects.filter(child=main.child, category=DocumentCategory.SEN))
+    if not documents:
+        problems.append(
+            "No SEN or EHCP documents are recorded for this child. Upload them as case documents with the "
+            "category \u201cSEN or EHCP file\u201d first."
+        )
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("casework:transition", pk=main.pk)
+    with transaction.atomic():
+        separate = Transition.objects.create(
+            child=main.child,
+            part=TransitionPart.SEND,
+            send_file_of=main,
+            receiving_school=main.receiving_school,
+            receiving_dt_name=name,
+            receiving_dt_email=email,
+            left_on=main.left_on,
+        )
+        separate.documents.set(documents)
+        main.documents.remove(*documents)
+        audit.record(request, AuditAction.CREATE, separate, detail="SEND file transfer")
+    messages.success(
+        request,
+        f"The SEND file ({len(documents)} document{'s' if len(documents) > 1 else ''}) now goes separately to "
+        f"{name}, the SENCO: check the documents, then send its own single-use link.",
     )
     return redirect("casework:transition", pk=separate.pk)

@@ -25,6 +25,7 @@ urlpatterns = [
         transfer_views.start_child_protection_transfer,
         name="start_child_protection_transfer",
     ),
+    path("transitions/<int:pk>/send-file/", transfer_views.start_send_transfer, name="start_send_transfer"),
     path("receive/", views.receive_start, name="receive_start"),
     path("receive/<int:pk>/", views.receive_page, name="receive_page"),
     path("receive/<str:token>/", views.receive, name="receive"),

@@ -40,7 +40,7 @@ from trust.storage_faults import STORAGE_ERRORS, STORAGE_UNAVAILABLE, storage_un
 from . import audit
 from .child_plan import pep_in_full, pep_parts, pep_pdf_context, plan_of
 from .deadlines import DeadlineEngine
-from .enums import AuditAction, DeadlineKind, DocumentCategory
+from .enums import AuditAction, DeadlineKind, DocumentCategory, TransitionPart
 from .models import (
     PEP,
     Activity,
@@ -286,7 +286,9 @@ def pep_status(request, pk):
 def transition_detail(request, pk):
     transition = get_object_or_404(
         Transition.objects.for_user(request.user)
-        .select_related("child__school", "travels_with", "child_protection_transfer")
+        .select_related(
+            "child__school", "travels_with", "child_protection_transfer", "send_file_of", "send_file_transfer"
+        )
         .prefetch_related("documents"),
         pk=pk,
     )
@@ -335,8 +337,13 @@ def transition_detail(request, pk):
             "cp_rule": engine.rule(DeadlineKind.CHILD_PROTECTION, child.school_id, child.responsible_authority_id),
             "child_protection_documents": (
                 None
-                if transition.is_child_protection
+                if transition.part != TransitionPart.RECORDS
                 else child.documents.filter(category=DocumentCategory.CHILD_PROTECTION)
+            ),
+            "send_documents": (
+                None
+                if transition.part != TransitionPart.RECORDS
+                else child.documents.filter(category=DocumentCategory.SEN)
             ),
         },
     )
@@ -486,7 +493,9 @@ def _download_pack(request, transition):
         buffer.close()
         return _receive_page(request, transition, status=410, used=True)
     buffer.seek(0)
-    zip_name = "child-protection-file.zip" if transition.is_child_protection else "transfer-records.zip"
+    zip_name = {"child_protection": "child-protection-file.zip", "send": "send-file.zip"}.get(
+        transition.part, "transfer-records.zip"
+    )
     return no_store(FileResponse(buffer, as_attachment=True, filename=zip_name, content_type="application/zip"))
 
 
@@ -598,6 +607,7 @@ def subject_access_record(child):
     record["linked_plans"] = [_plain(p) for p in child.linked_plans.all()]
     record["reviews"] = [_plain(r) for r in child.reviews.all()]
     record["activities"] = [_plain(a) for a in child.activities.all()]
+    record["placements"] = [_plain(p) for p in child.placements.all()]
     record["transitions"] = [
         {
             **_plain(t, exclude=("token_hash",)),
@@ -672,6 +682,7 @@ def subject_access_export(request, pk):
             "linked_plans",
             "reviews",
             "activities",
+            "placements",
             Prefetch("documents", queryset=CaseDocument.objects.order_by("pk")),
             "transitions__documents",
             "transitions__downloads",

@@ -4,6 +4,20 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def grant_placements(apps, schema_editor):
+    """Designated teachers keep their children's placements (the permission helper narrows to their schools)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    group, _ = Group.objects.get_or_create(name="Designated teachers")
+    ct, _ = ContentType.objects.get_or_create(app_label="casework", model="placement")
+    for action in ("add", "change", "delete", "view"):
+        perm, _ = Permission.objects.get_or_create(
+            content_type=ct, codename=f"{action}_placement", defaults={"name": f"Can {action} placement"}
+        )
+        group.permissions.add(perm)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -69,4 +83,5 @@ class Migration(migrations.Migration):
                 'ordering': ['child', '-starts_on', '-pk'],
             },
         ),
+        migrations.RunPython(grant_placements, migrations.RunPython.noop),
     ]

@@ -209,7 +209,7 @@ def test_the_childs_designated_teacher_is_emailed_without_the_childs_name(
 # per target (or per note) would be an N+1.
 # With the identity history, the designated teachers to tell, and the Children in Care gate (which now stands
 # in front of every casework URL for every person, the DPO included: one query for the chosen policy).
-EXPORT_QUERIES = 27
+EXPORT_QUERIES = 28  # with the placements
 
 
 @pytest.mark.parametrize("targets", [1, 6])

@@ -265,6 +265,12 @@ EXPECTATIONS = [
         note="POST only: a GET is refused (405) for the DT and 404 for everyone else",
     ),
     Expect(
+        "casework/transitions/<int:pk>/send-file/",
+        lambda w: f"/casework/transitions/{w['cw_brook']['transition'].pk}/send-file/",
+        allowed=frozenset(),
+        note="POST only: a GET is refused (405) for the DT and 404 for everyone else",
+    ),
+    Expect(
         "casework/receive/",
         "/casework/receive/?link=not-a-real-token",
         anonymous_ok=True,
