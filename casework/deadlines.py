@@ -279,7 +279,7 @@ class DeadlineEngine:
     def _transfer_deadline(self, child, transition) -> Deadline:
         kind = transition.deadline_kind
         rule = self.rule(kind, child.school_id, child.responsible_authority_id)
-        what = transition.what_is_sent[:1].upper() + transition.what_is_sent[1:]  # "SEND file" keeps its capitals
+        what = transition.what_is_sent_heading
         deadline = Deadline(kind, f"{what} to {transition.receiving_school}", rule)
         self._guard(
             deadline,

@@ -303,7 +303,7 @@ def transition_detail(request, pk):
             token = transition.issue_link(request.user)
             link = request.build_absolute_uri(f"{reverse('casework:receive_start')}?{urlencode({'link': token})}")
             send_mail(
-                f"{transition.what_is_sent.capitalize()} for a child joining your school",
+                f"{transition.what_is_sent_heading} for a child joining your school",
                 f"The designated teacher at {child.school.name} has sent the {transition.what_is_sent} for a child "
                 "joining your school.\n"
                 f"Open this link to download them (it works once and expires in 7 days): {link}\n"

@@ -107,6 +107,11 @@ class Transition(models.Model):
             return "SEND file"
         return "child protection file" if self.is_child_protection else "records"
 
+    @property
+    def what_is_sent_heading(self) -> str:
+        """What is sent, at the start of a sentence: Records, Child protection file, SEND file."""
+        return self.what_is_sent[:1].upper() + self.what_is_sent[1:]
+
     def documents_problem(self) -> str:
         """Why the chosen documents cannot go yet, or "": the child protection file never rides with the rest."""
         categories = {d.category for d in self.documents.all()}
