@@ -178,7 +178,7 @@ class DeadlineEngine:
             if review.held_on < self.today:
                 continue
             found.append(self._review_deadline(child, review))
-        transitions = list(child.transitions.all())
+        transitions = [t for t in child.transitions.all() if not t.is_pep_to_social_worker]  # not a move
         for transition in transitions:
             found.append(self._transfer_deadline(child, transition))
         leaving = [t for t in transitions if not (t.is_child_protection or t.is_send_file)]

@@ -70,6 +70,7 @@ class TransitionPart(models.TextChoices):
     RECORDS = "records", "Educational record and common transfer file"
     CHILD_PROTECTION = "child_protection", "Child protection file"
     SEND = "send", "SEND file (to the receiving school's SENCO)"
+    PEP = "pep", "PEP (to the child's social worker)"
 
 
 class PlacementKind(models.TextChoices):

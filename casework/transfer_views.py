@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from trust.enums import Role
@@ -168,3 +169,66 @@ def start_send_transfer(request, pk):
         f"{name}, the SENCO: check the documents, then send its own single-use link.",
     )
     return redirect("casework:transition", pk=separate.pk)
+
+
+@casework_view
+@require_POST
+def send_pep_to_social_worker(request, pk):
+    """The PEP, as its PDF, to the child's social worker through a single-use link with its own receipt."""
+    from django.core.files.base import ContentFile
+    from django.core.mail import send_mail as send
+    from django.utils.http import urlencode
+
+    from trust.storage_faults import STORAGE_ERRORS
+
+    from .child_plan import pep_in_full
+    from .models import PEP
+    from .views import render_pep_pdf
+
+    pep = get_object_or_404(
+        pep_in_full(PEP.objects.for_user(request.user)).select_related("child__school", "child__responsible_authority"),
+        pk=pk,
+    )
+    child = pep.child
+    if not (child.social_worker_name.strip() and child.social_worker_email.strip()):
+        messages.error(request, "Record the social worker's name and email on the child's record first.")
+        return redirect("casework:child", pk=child.pk)
+    pdf = render_pep_pdf(pep)
+    document = CaseDocument(
+        child=child,
+        title=f"{pep.term_label} (sent to the social worker)",
+        original_name=f"{pep.term_label}.pdf",
+        content_type="application/pdf",
+        extension="pdf",
+        size=len(pdf),
+        uploaded_by=request.user,
+    )
+    try:
+        with transaction.atomic():
+            document.file.save("pep.pdf", ContentFile(pdf), save=False)
+            document.save()
+            sent = Transition.objects.create(
+                child=child,
+                part=TransitionPart.PEP,
+                receiving_school=str(child.responsible_authority or "Children's social care"),
+                receiving_dt_name=child.social_worker_name,
+                receiving_dt_email=child.social_worker_email,
+                left_on=timezone.localdate(),
+            )
+            sent.documents.set([document])
+            token = sent.issue_link(request.user)
+            audit.record(request, AuditAction.TRANSFER, sent, detail="PEP sent to the social worker")
+    except STORAGE_ERRORS:
+        messages.error(request, "The PEP could not be stored: the file store did not answer. Nothing was sent.")
+        return redirect("casework:child", pk=child.pk)
+    link = request.build_absolute_uri(f"{reverse('casework:receive_start')}?{urlencode({'link': token})}")
+    send(
+        f"A PEP from {child.school.name}",
+        f"The designated teacher at {child.school.name} has sent you a child's Personal Education Plan.\n"
+        f"Open this link to download it (it works once and expires in 7 days): {link}\n"
+        "Then confirm you have received it on the same page.",
+        None,
+        [sent.receiving_dt_email],
+    )
+    messages.success(request, f"The PEP was sent to {child.social_worker_name} through a single-use link.")
+    return redirect("casework:transition", pk=sent.pk)

@@ -15,6 +15,11 @@ urlpatterns = [
     path("peps/<int:pk>/status/", views.pep_status, name="pep_status"),
     path("peps/<int:pk>/pdf/", views.pep_pdf, name="pep_pdf"),
     path(
+        "peps/<int:pk>/send-to-social-worker/",
+        transfer_views.send_pep_to_social_worker,
+        name="send_pep_to_social_worker",
+    ),
+    path(
         "recommendations/<int:pk>/acknowledge/",
         views.acknowledge_recommendation,
         name="acknowledge_recommendation",

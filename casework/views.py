@@ -493,25 +493,30 @@ def _download_pack(request, transition):
         buffer.close()
         return _receive_page(request, transition, status=410, used=True)
     buffer.seek(0)
-    zip_name = {"child_protection": "child-protection-file.zip", "send": "send-file.zip"}.get(
+    zip_name = {"child_protection": "child-protection-file.zip", "send": "send-file.zip", "pep": "pep.zip"}.get(
         transition.part, "transfer-records.zip"
     )
     return no_store(FileResponse(buffer, as_attachment=True, filename=zip_name, content_type="application/zip"))
 
 
+def render_pep_pdf(pep) -> bytes:
+    """The PEP as a PDF (WeasyPrint): everything the child's page shows of it (pep_in_full prefetched)."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    html = render_to_string("casework/pep_pdf.html", {**pep_pdf_context(pep), "generated": timezone.now()})
+    return HTML(string=html, base_url=None).write_pdf()
+
+
 @casework_view
 def pep_pdf(request, pk):
     """The PEP as a PDF (WeasyPrint) for the local authority's ePEP system; the export is logged."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
 
     pep = get_object_or_404(
         pep_in_full(PEP.objects.for_user(request.user)).select_related("child__school", "child__responsible_authority"),
         pk=pk,
     )
-    context = {**pep_pdf_context(pep), "generated": timezone.now()}
-    html = render_to_string("casework/pep_pdf.html", context)
-    pdf = HTML(string=html, base_url=None).write_pdf()
+    pdf = render_pep_pdf(pep)
     audit.record(request, AuditAction.EXPORT, pep, detail="PEP as PDF")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="pep-{pep.academic_year.replace("/", "-")}-{pep.term}.pdf"'

@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='transition',
             name='part',
-            field=models.CharField(choices=[('records', 'Educational record and common transfer file'), ('child_protection', 'Child protection file'), ('send', "SEND file (to the receiving school's SENCO)")], default='records', editable=False, max_length=20),
+            field=models.CharField(choices=[('records', 'Educational record and common transfer file'), ('child_protection', 'Child protection file'), ('send', "SEND file (to the receiving school's SENCO)"), ('pep', "PEP (to the child's social worker)")], default='records', editable=False, max_length=20),
         ),
         migrations.CreateModel(
             name='Placement',

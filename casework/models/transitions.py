@@ -102,7 +102,14 @@ class Transition(models.Model):
         return self.part == TransitionPart.SEND
 
     @property
+    def is_pep_to_social_worker(self) -> bool:
+        """The PEP sent to the child's social worker: not a move, so no transfer deadline."""
+        return self.part == TransitionPart.PEP
+
+    @property
     def what_is_sent(self) -> str:
+        if self.is_pep_to_social_worker:
+            return "PEP"
         if self.is_send_file:
             return "SEND file"
         return "child protection file" if self.is_child_protection else "records"

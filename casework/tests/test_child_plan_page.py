@@ -289,3 +289,39 @@ def test_a_send_file_holding_other_documents_is_not_sent(client, personas, leavi
     sign_in(client, personas.dt)
     page = client.post(f"/casework/transitions/{send.pk}/", follow=True).content.decode()
     assert "Only SEN or EHCP documents go with the SEND file" in page and not mail.outbox
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_pep_goes_to_the_social_worker_with_its_own_link_and_receipt(client, personas, plan):
+    pep, child = plan["pep"], plan["child"]
+    sign_in(client, personas.dt)
+    assert "Send this PEP to Sam Social" in client.get(f"/casework/children/{child.pk}/").content.decode()
+    response = client.post(f"/casework/peps/{pep.pk}/send-to-social-worker/", follow=True)
+    sent = Transition.objects.get(part=TransitionPart.PEP)
+    assert response.redirect_chain[-1][0] == f"/casework/transitions/{sent.pk}/"
+    assert "PEP to Leicestershire" in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["sam.social@leics.example"]]
+    assert "Millie" not in mail.outbox[0].body and "Ward" not in mail.outbox[0].body
+    home = client.get("/casework/").content.decode()
+    assert "PEP to Leicestershire" not in home  # not a move: no transfer deadline
+    (link,) = emailed_links(mail.outbox)
+    client.logout()
+    link = open_transfer_link(client, link)
+    assert "Sam Social, social worker" in client.get(link).content.decode()
+    download = client.post(link, {"action": "download"})
+    with zipfile.ZipFile(io.BytesIO(download.getvalue())) as archive:
+        (name,) = archive.namelist()
+        assert archive.read(name).startswith(b"%PDF")
+    client.post(link, {"action": "confirm", "name": "Sam Social"})
+    sent.refresh_from_db()
+    assert sent.receipt_confirmed_by == "Sam Social"
+
+
+def test_the_pep_is_not_sent_without_the_social_workers_email(client, personas, plan):
+    from casework.models import Child
+
+    Child.objects.filter(pk=plan["child"].pk).update(social_worker_email="")
+    sign_in(client, personas.dt)
+    page = client.post(f"/casework/peps/{plan['pep'].pk}/send-to-social-worker/", follow=True).content.decode()
+    assert "Record the social worker&#x27;s name and email on the child&#x27;s record first." in page
+    assert not Transition.objects.exists() and not mail.outbox

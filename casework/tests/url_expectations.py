@@ -265,6 +265,12 @@ EXPECTATIONS = [
         note="POST only: a GET is refused (405) for the DT and 404 for everyone else",
     ),
     Expect(
+        "casework/peps/<int:pk>/send-to-social-worker/",
+        lambda w: f"/casework/peps/{w['cw_brook']['pep'].pk}/send-to-social-worker/",
+        allowed=frozenset(),
+        note="POST only: a GET is refused (405) for the DT and 404 for everyone else",
+    ),
+    Expect(
         "casework/transitions/<int:pk>/send-file/",
         lambda w: f"/casework/transitions/{w['cw_brook']['transition'].pk}/send-file/",
         allowed=frozenset(),
