@@ -11,6 +11,8 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView, InspectView, ModelFormView
 
 from trust.storage_faults import STORAGE_ERRORS
@@ -24,6 +26,30 @@ STORAGE_FAILED = (
     "The document could not be stored: the file store did not answer. Nothing has been saved. "
     "Try again in a few minutes, and tell the trust's IT support if it keeps happening."
 )
+
+
+def preset_from_query(model, query, user) -> dict:
+    """The child or PEP a new record is bound to, from `?child=` / `?pep=`: only in the person's own schools."""
+    from .models import PEP, Child
+
+    preset = {}
+    for name, related in (("child", Child), ("pep", PEP)):
+        raw = query.get(name)
+        if raw is None:
+            continue
+        field_names = {f.name for f in model._meta.get_fields()}
+        if name not in field_names or not raw.isdigit():
+            raise Http404
+        found = related.objects.for_user(user).filter(pk=int(raw))
+        if related is PEP:
+            found = found.select_related("child")
+        value = found.first()
+        if value is None:
+            raise Http404
+        preset[name] = value
+    if len(preset) > 1:
+        raise Http404  # one binding at a time: a PEP already names its child
+    return preset
 
 
 class ScopedInstanceMixin:
@@ -93,7 +119,35 @@ class _SaveWithoutSiteHistory:
 
 
 class CaseworkCreateView(_SaveWithoutSiteHistory, CreateView):
+    """Started from a child's page, `?child=<id>` or `?pep=<id>` binds the new record to that child (or PEP):
+    the form shows it fixed and refuses any other (forms.ScopedAdminForm). A preset outside the person's
+    schools, or one the model does not have, is a 404."""
+
     audit_action = AuditAction.CREATE
+
+    def dispatch(self, request, *args, **kwargs):
+        self.preset = preset_from_query(self.model, request.GET, request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_instance(self):
+        instance = super().get_instance()
+        for name, value in self.preset.items():
+            setattr(instance, name, value)
+        return instance
+
+    @property
+    def create_url(self):
+        url = super().create_url
+        query = urlencode({name: value.pk for name, value in self.preset.items()})
+        return f"{url}?{query}" if query else url
+
+    def get_success_url(self):
+        """Back to the child's page the record was started from."""
+        if self.preset:
+            child = next(iter(self.preset.values()))
+            child_id = child.pk if "child" in self.preset else child.child_id
+            return reverse("casework:child", args=[child_id])
+        return super().get_success_url()
 
 
 class CaseworkEditView(ScopedInstanceMixin, RefuseLockedMixin, _SaveWithoutSiteHistory, EditView):

@@ -279,10 +279,10 @@ class DeadlineEngine:
             if review.held_on < self.today:
                 continue
             found.append(self._review_deadline(child, review))
-        transitions = list(child.transitions.all())
+        transitions = [t for t in child.transitions.all() if not t.is_pep_to_social_worker]  # not a move
         for transition in transitions:
             found.append(self._transfer_deadline(child, transition))
-        leaving = [t for t in transitions if not t.is_child_protection]
+        leaving = [t for t in transitions if not (t.is_child_protection or t.is_send_file)]
         if (
             leaving
             and getattr(child, "has_child_protection_documents", False)
@@ -385,7 +385,7 @@ class DeadlineEngine:
     def _transfer_deadline(self, child, transition) -> Deadline:
         kind = transition.deadline_kind
         rule = self.rule(kind, child.school_id, child.responsible_authority_id)
-        what = "Child protection file" if transition.is_child_protection else "Records"
+        what = transition.what_is_sent_heading
         deadline = Deadline(kind, f"{what} to {transition.receiving_school}", rule)
         self._guard(
             deadline,
@@ -400,7 +400,7 @@ class DeadlineEngine:
         if deadline.due_on and not deadline.error:
             late = self.transfer_lateness(child, transition, deadline.due_on)
             if late:
-                late_what = "Child protection file" if transition.is_child_protection else "Transfer"
+                late_what = "Transfer" if transition.part == "records" else what
                 deadline.flags.append(f"{late_what} late by {late} school day{'s' if late > 1 else ''}")
         return deadline
 

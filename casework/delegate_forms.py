@@ -66,6 +66,8 @@ class ProgressForm(PlausibleDatesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = pep.targets.all() if pep else Target.objects.none()
         self.fields["target"].empty_label = "Choose a target"
+        # The delegate sees the child's preferred name only: the target by its area, not its full label.
+        self.fields["target"].label_from_instance = lambda target: f"Target: {target.area}"
 
 
 class ActivityForm(PlausibleDatesMixin, forms.ModelForm):

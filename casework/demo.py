@@ -16,7 +16,7 @@ from trust.models import NonTeachingDay, School, Term
 from trust.school_days import DayUnit, MissingTermDates, SchoolCalendar
 
 from .deadlines import season_of
-from .enums import Cohort, DelegatedSection, PEPStatus, SENStatus
+from .enums import Cohort, DelegatedSection, PEPStatus, PlacementKind, SENStatus
 from .models import (
     PEP,
     Activity,
@@ -26,6 +26,7 @@ from .models import (
     Delegation,
     LinkedPlan,
     LocalAuthority,
+    Placement,
     PPPlusRequest,
     Review,
     SharedRecommendation,
@@ -303,6 +304,7 @@ def load():
             )
             if not created:
                 continue
+            _people_around(child, n, la)
             term = anchors["term"]
             if story == "review":
                 pep, _ = _pep(
@@ -420,6 +422,37 @@ def load():
 
 
 MENTOR = "mentor.brook@symphony.example"
+
+
+def _people_around(child, n, la):
+    """The IRO, the SENCO and the placements (the current one and, for some, the one before a move)."""
+    iro = ["Ruth", "Dev", "Helen", "Sam", "Grace", "Imran"][n]
+    Child.objects.filter(pk=child.pk).update(
+        social_worker_phone=f"0116 496 0{n + 1:03d}",
+        iro_name=f"{iro} Reviewing Officer",
+        iro_email=f"iro{n + 1}@{la.name.lower()}.example",
+        iro_phone=f"0116 496 1{n + 1:03d}",
+        senco_name="Mrs Patel (SENCO)",
+        senco_email=f"senco@{child.school.slug}.symphony.example",
+    )
+    moved_on = datetime.date(2025, 2, 3)
+    if n % 2:
+        Placement.objects.create(
+            child=child,
+            kind=PlacementKind.RESIDENTIAL,
+            carer_name="Willow House (manager: Kim Lee)",
+            starts_on=datetime.date(2024, 3, 11),
+            ends_on=moved_on - datetime.timedelta(days=1),
+        )
+    Placement.objects.create(
+        child=child,
+        kind=PlacementKind.KINSHIP if n == 5 else PlacementKind.FOSTER,
+        carer_name=["Jo and Pat Green", "Lynn Brooks", "Ade Okafor", "Mary Evans", "Tariq Hussain", "Aunt Rose"][n],
+        carer_phone=f"07700 900{n + 1:03d}",
+        provider="" if n == 5 else "County Fostering Service",
+        starts_on=moved_on if n % 2 else datetime.date(2024, 3, 11),
+        reason_for_move="Moved closer to school and siblings" if n % 2 else "",
+    )
 
 
 def _mentor_delegation(today):

@@ -81,6 +81,18 @@ class DeadlineKind(models.TextChoices):
 class TransitionPart(models.TextChoices):
     RECORDS = "records", "Educational record and common transfer file"
     CHILD_PROTECTION = "child_protection", "Child protection file"
+    SEND = "send", "SEND file (to the receiving school's SENCO)"
+    PEP = "pep", "PEP (to the child's social worker)"
+
+
+class PlacementKind(models.TextChoices):
+    FOSTER = "foster", "Foster care"
+    KINSHIP = "kinship", "Kinship care (family or friends)"
+    RESIDENTIAL = "residential", "Children's home"
+    PARENTS = "parents", "Placed with parents"
+    SEMI_INDEPENDENT = "semi_independent", "Semi-independent living"
+    ADOPTIVE = "adoptive", "Placed for adoption"
+    OTHER = "other", "Other"
 
 
 class DocumentCategory(models.TextChoices):

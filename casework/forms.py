@@ -12,13 +12,14 @@ from .documents import check_upload
 from .enums import DocumentCategory
 from .models import PEP, CaseDocument, Child, Target
 
+# Choices are labelled with the child's name (each model's __str__), so their querysets join the child.
 _SCOPED = {
     "child": lambda ids: Child.objects.filter(school_id__in=ids),
-    "pep": lambda ids: PEP.objects.filter(child__school_id__in=ids),
-    "target": lambda ids: Target.objects.filter(pep__child__school_id__in=ids),
-    "document": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids),
-    "report_document": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids),
-    "documents": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids),
+    "pep": lambda ids: PEP.objects.filter(child__school_id__in=ids).select_related("child"),
+    "target": lambda ids: Target.objects.filter(pep__child__school_id__in=ids).select_related("pep__child"),
+    "document": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids).select_related("child"),
+    "report_document": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids).select_related("child"),
+    "documents": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids).select_related("child"),
     "school": lambda ids: School.objects.filter(pk__in=ids),
     "report_sent_by": lambda ids: _people_at(ids),
     "shared_with": lambda ids: _people_at(ids),
@@ -35,9 +36,26 @@ def _people_at(ids):
     )
 
 
+# Choosers of the child's other records: once the form is bound to a child, only that child's are offered.
+_OF_CHILD = {
+    "pep": ("child_id", "PEPs"),
+    "target": ("pep__child_id", "targets"),
+    "document": ("child_id", "documents"),
+    "report_document": ("child_id", "documents"),
+    "documents": ("child_id", "documents"),
+}
+WRONG_CHILD = "This record belongs to {name}: it cannot be attached to another child's {what}."
+NOT_THIS_CHILDS = "Choose one of {name}'s {what}: this record belongs to {name}, not to another child."
+
+
 class ScopedAdminForm(PlausibleDatesMixin, WagtailAdminModelForm):
     """Every chooser lists only records in the person's own schools (the queryset also validates), and every date
-    must be one a person could mean (date_ranges.py: a date of birth within the last 25 years, say)."""
+    must be one a person could mean (date_ranges.py: a date of birth within the last 25 years, say).
+
+    A record bound to a child (an existing one, or a new one started from the child's page with `?child=` or
+    `?pep=`, casework/admin_views.py) stays with that child: its child (and a new record's preset PEP) is shown
+    fixed and any other posted value is refused; every other chooser offers only that child's records, and
+    another child's id is refused with a message naming the child."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,6 +63,41 @@ class ScopedAdminForm(PlausibleDatesMixin, WagtailAdminModelForm):
         for name, queryset in _SCOPED.items():
             if name in self.fields and hasattr(self.fields[name], "queryset"):
                 self.fields[name].queryset = queryset(ids)
+        self.fixed_fields = []
+        if "child" in self.fields and getattr(self.instance, "child_id", None):
+            self.fixed_fields.append("child")
+        if "pep" in self.fields and getattr(self.instance, "pep_id", None) and not self.instance.pk:
+            self.fixed_fields.append("pep")  # a new record started from a PEP; an existing one may move PEP
+        for name in self.fixed_fields:
+            field = self.fields[name]
+            field.queryset = field.queryset.filter(pk=getattr(self.instance, f"{name}_id"))
+            field.disabled = True
+            field.help_text = "Fixed: the record stays with this child."
+        self.bound_child = self._bound_child()
+        if self.bound_child is not None:
+            for name, (path, what) in _OF_CHILD.items():
+                field = self.fields.get(name)
+                if field is None or name in self.fixed_fields or not hasattr(field, "queryset"):
+                    continue
+                field.queryset = field.queryset.filter(**{path: self.bound_child.pk})
+                message = NOT_THIS_CHILDS.format(name=self.bound_child.display_name, what=what)
+                field.error_messages = {**field.error_messages, "invalid_choice": message, "invalid_pk_value": message}
+
+    def _bound_child(self):
+        if getattr(self.instance, "child_id", None) and "child" in self.fields:
+            return self.instance.child
+        if getattr(self.instance, "pep_id", None) and "pep" in self.fields:
+            return self.instance.pep.child
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fixed_fields:
+            posted = self.data.get(self.add_prefix(name))
+            if posted not in (None, "") and str(posted) != str(getattr(self.instance, f"{name}_id")):
+                what = "record" if name == "child" else "PEP"
+                self.add_error(name, WRONG_CHILD.format(name=self.bound_child.display_name, what=what))
+        return cleaned
 
     def save(self, commit=True):
         self.instance._changed_by = self.for_user  # recorded in a child's cohort history

@@ -17,7 +17,7 @@ from django.db.models import ProtectedError, Q
 
 from . import audit
 from .enums import AuditAction, RetentionBasis
-from .models import PEP, Activity, CaseDocument, Child, Delegation, LinkedPlan, Review, Transition
+from .models import PEP, Activity, CaseDocument, Child, Delegation, LinkedPlan, Placement, Review, Transition
 
 RETENTION_ACTOR = "system: manage.py apply_retention"
 
@@ -68,7 +68,8 @@ def _delete_stored_file(document) -> str:
 def _delete_rows(child, documents) -> None:
     # Children's records are PROTECTed from accidental deletion, so each kind goes explicitly, in order.
     transitions = Transition.objects.filter(child=child)
-    transitions.filter(travels_with__isnull=False).delete()  # a child protection file before its main transfer
+    # a child protection or SEND file before its main transfer
+    transitions.filter(Q(travels_with__isnull=False) | Q(send_file_of__isnull=False)).delete()
     transitions.delete()
     Activity.objects.filter(child=child).delete()
     PEP.objects.filter(child=child).delete()  # with status changes, targets, progress notes and shares
@@ -76,6 +77,7 @@ def _delete_rows(child, documents) -> None:
     Review.objects.filter(child=child).delete()
     CaseDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()
     Delegation.objects.filter(child=child).delete()  # withdrawn or not: they go with the record
+    Placement.objects.filter(child=child).delete()
     child.delete()  # with cohort and identity history
 
 

@@ -15,6 +15,11 @@ urlpatterns = [
     path("peps/<int:pk>/status/", views.pep_status, name="pep_status"),
     path("peps/<int:pk>/pdf/", views.pep_pdf, name="pep_pdf"),
     path(
+        "peps/<int:pk>/send-to-social-worker/",
+        transfer_views.send_pep_to_social_worker,
+        name="send_pep_to_social_worker",
+    ),
+    path(
         "recommendations/<int:pk>/acknowledge/",
         views.acknowledge_recommendation,
         name="acknowledge_recommendation",
@@ -25,6 +30,7 @@ urlpatterns = [
         transfer_views.start_child_protection_transfer,
         name="start_child_protection_transfer",
     ),
+    path("transitions/<int:pk>/send-file/", transfer_views.start_send_transfer, name="start_send_transfer"),
     path("receive/", views.receive_start, name="receive_start"),
     path("receive/<int:pk>/", views.receive_page, name="receive_page"),
     path("receive/<str:token>/", views.receive, name="receive"),

@@ -38,8 +38,9 @@ from trust.school_days import MissingTermDates
 from trust.storage_faults import STORAGE_ERRORS, STORAGE_UNAVAILABLE, storage_unavailable
 
 from . import audit
+from .child_plan import pep_in_full, pep_parts, pep_pdf_context, plan_of
 from .deadlines import DeadlineEngine
-from .enums import AuditAction, DeadlineKind, DocumentCategory
+from .enums import AuditAction, DeadlineKind, DocumentCategory, TransitionPart
 from .models import (
     PEP,
     Activity,
@@ -48,7 +49,6 @@ from .models import (
     Child,
     Delegation,
     IdentityChange,
-    PEPStatusChange,
     SharedRecommendation,
     Target,
     TargetProgress,
@@ -136,19 +136,17 @@ def child_detail(request, pk):
     child = get_object_or_404(children_with_casework(request.user).prefetch_related(history), pk=pk)
     engine = DeadlineEngine([child.school])
     peps = list(child.peps.all())
-    changes = PEPStatusChange.objects.select_related("changed_by").order_by("changed_at", "pk")
-    prefetch_related_objects(peps, Prefetch("status_changes", queryset=changes))
+    prefetch_related_objects(peps, *pep_parts())
     audit.record(request, AuditAction.READ, child)
     return render(
         request,
         "casework/child.html",
         {
             "child": child,
-            "shares": SharedRecommendation.objects.filter(pep__child=child).select_related("shared_with", "pep"),
             "deadlines": engine.deadlines_for(child),
             "retention_until": None if child.retention_until() == datetime.date.max else child.retention_until(),
             "peps": peps,
-            "documents": CaseDocument.objects.filter(child=child),
+            **plan_of(child, peps, engine.today),
             "can_export": can_export_subject_access(request.user, child),
             **delegated_entry_context(child),
         },
@@ -289,7 +287,9 @@ def pep_status(request, pk):
 def transition_detail(request, pk):
     transition = get_object_or_404(
         Transition.objects.for_user(request.user)
-        .select_related("child__school", "travels_with", "child_protection_transfer")
+        .select_related(
+            "child__school", "travels_with", "child_protection_transfer", "send_file_of", "send_file_transfer"
+        )
         .prefetch_related("documents"),
         pk=pk,
     )
@@ -304,7 +304,7 @@ def transition_detail(request, pk):
             token = transition.issue_link(request.user)
             link = request.build_absolute_uri(f"{reverse('casework:receive_start')}?{urlencode({'link': token})}")
             send_mail(
-                f"{transition.what_is_sent.capitalize()} for a child joining your school",
+                f"{transition.what_is_sent_heading} for a child joining your school",
                 f"The designated teacher at {child.school.name} has sent the {transition.what_is_sent} for a child "
                 "joining your school.\n"
                 f"Open this link to download them (it works once and expires in 7 days): {link}\n"
@@ -338,8 +338,13 @@ def transition_detail(request, pk):
             "cp_rule": engine.rule(DeadlineKind.CHILD_PROTECTION, child.school_id, child.responsible_authority_id),
             "child_protection_documents": (
                 None
-                if transition.is_child_protection
+                if transition.part != TransitionPart.RECORDS
                 else child.documents.filter(category=DocumentCategory.CHILD_PROTECTION)
+            ),
+            "send_documents": (
+                None
+                if transition.part != TransitionPart.RECORDS
+                else child.documents.filter(category=DocumentCategory.SEN)
             ),
         },
     )
@@ -489,24 +494,30 @@ def _download_pack(request, transition):
         buffer.close()
         return _receive_page(request, transition, status=410, used=True)
     buffer.seek(0)
-    zip_name = "child-protection-file.zip" if transition.is_child_protection else "transfer-records.zip"
+    zip_name = {"child_protection": "child-protection-file.zip", "send": "send-file.zip", "pep": "pep.zip"}.get(
+        transition.part, "transfer-records.zip"
+    )
     return no_store(FileResponse(buffer, as_attachment=True, filename=zip_name, content_type="application/zip"))
+
+
+def render_pep_pdf(pep) -> bytes:
+    """The PEP as a PDF (WeasyPrint): everything the child's page shows of it (pep_in_full prefetched)."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    html = render_to_string("casework/pep_pdf.html", {**pep_pdf_context(pep), "generated": timezone.now()})
+    return HTML(string=html, base_url=None).write_pdf()
 
 
 @casework_view
 def pep_pdf(request, pk):
     """The PEP as a PDF (WeasyPrint) for the local authority's ePEP system; the export is logged."""
-    from django.template.loader import render_to_string
-    from weasyprint import HTML
 
     pep = get_object_or_404(
-        PEP.objects.for_user(request.user)
-        .select_related("child__school", "child__responsible_authority", "signed_off_by")
-        .prefetch_related("targets__progress_notes"),
+        pep_in_full(PEP.objects.for_user(request.user)).select_related("child__school", "child__responsible_authority"),
         pk=pk,
     )
-    html = render_to_string("casework/pep_pdf.html", {"pep": pep, "child": pep.child, "generated": timezone.now()})
-    pdf = HTML(string=html, base_url=None).write_pdf()
+    pdf = render_pep_pdf(pep)
     audit.record(request, AuditAction.EXPORT, pep, detail="PEP as PDF")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="pep-{pep.academic_year.replace("/", "-")}-{pep.term}.pdf"'
@@ -605,6 +616,7 @@ def subject_access_record(child):
     record["linked_plans"] = [_plain(p) for p in child.linked_plans.all()]
     record["reviews"] = [_plain(r) for r in child.reviews.all()]
     record["activities"] = [_plain(a) for a in child.activities.all()]
+    record["placements"] = [_plain(p) for p in child.placements.all()]
     record["transitions"] = [
         {
             **_plain(t, exclude=("token_hash",)),
@@ -682,6 +694,7 @@ def subject_access_export(request, pk):
             "linked_plans",
             "reviews",
             "activities",
+            "placements",
             Prefetch("documents", queryset=CaseDocument.objects.order_by("pk")),
             "transitions__documents",
             "transitions__downloads",

@@ -37,6 +37,7 @@ from .models import (
     Delegation,
     LinkedPlan,
     LocalAuthority,
+    Placement,
     PPPlusRate,
     PPPlusRequest,
     Review,
@@ -70,6 +71,19 @@ class CaseworkAdmin(ModelAdmin):
         qs = super().get_queryset(request)
         return qs.filter(**{f"{self.school_path}__in": ids}) if ids else qs.none()
 
+    # Every list names the child (preferred name) and, for a PEP's records, the term: never seven alike rows.
+    def child_name(self, obj):
+        child = obj.pep.child if hasattr(obj, "pep_id") else obj.child
+        return child.display_name
+
+    child_name.short_description = "Child"
+
+    def pep_term(self, obj):
+        pep = obj.pep
+        return f"{pep.get_term_display()} {pep.academic_year}"
+
+    pep_term.short_description = "Term"
+
 
 class ChildAdmin(CaseworkAdmin):
     model = Child
@@ -91,6 +105,13 @@ class ChildAdmin(CaseworkAdmin):
         "responsible_authority",
         "social_worker_name",
         "social_worker_email",
+        "social_worker_phone",
+        "iro_name",
+        "iro_email",
+        "iro_phone",
+        "senco_name",
+        "senco_email",
+        "senco_phone",
         "cohort",
         "entered_care_on",
         "started_on",
@@ -130,6 +151,15 @@ class ChildAdmin(CaseworkAdmin):
                 ],
                 heading="Local authority and social worker",
             ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("iro_name"),
+                    FieldRowPanel([FieldPanel("iro_email"), FieldPanel("iro_phone")]),
+                    FieldPanel("senco_name"),
+                    FieldRowPanel([FieldPanel("senco_email"), FieldPanel("senco_phone")]),
+                ],
+                heading="Independent reviewing officer and SENCO (the carer is on the placement)",
+            ),
             FieldPanel("legal_hold"),
         ],
         base_form_class=ChildForm,
@@ -145,7 +175,8 @@ class PEPAdmin(CaseworkAdmin):
     model = PEP
     menu_label = "PEPs"
     menu_icon = "doc-full"
-    list_display = ("__str__", "child", "status", "due_on", "meeting_date")
+    list_display = ("__str__", "child_name", "status", "due_on", "meeting_date")
+    list_select_related = ("child",)
     list_filter = ("status", "term", "academic_year", "child__school")
     inspect_view_fields = (
         "child",
@@ -234,7 +265,8 @@ class TargetAdmin(CaseworkAdmin):
     menu_label = "SMART targets"
     menu_icon = "pick"
     school_path = "pep__child__school_id"
-    list_display = ("__str__", "pep", "by_when", "who", "status")
+    list_display = ("__str__", "child_name", "pep_term", "by_when", "who", "status")
+    list_select_related = ("pep__child",)
     list_filter = ("status",)
     inspect_view_fields = (
         "pep",
@@ -274,7 +306,8 @@ class LinkedPlanAdmin(CaseworkAdmin):
     model = LinkedPlan
     menu_label = "Linked plans"
     menu_icon = "link"
-    list_display = ("__str__", "child", "reference")
+    list_display = ("__str__", "child_name", "reference")
+    list_select_related = ("child",)
     list_filter = ("kind",)
     inspect_view_fields = ("child", "kind", "other_kind", "dated", "reference", "document")
     edit_handler = ObjectList(
@@ -292,7 +325,8 @@ class ReviewAdmin(CaseworkAdmin):
     model = Review
     menu_label = "Reviews"
     menu_icon = "date"
-    list_display = ("__str__", "child", "report_sent_on", "representative", "next_review_on")
+    list_display = ("__str__", "child_name", "report_sent_on", "representative", "next_review_on")
+    list_select_related = ("child",)
     list_filter = ("kind",)
     inspect_view_fields = (
         "child",
@@ -328,7 +362,8 @@ class ActivityAdmin(CaseworkAdmin):
     model = Activity
     menu_label = "Out-of-hours learning"
     menu_icon = "pick"
-    list_display = ("activity", "child", "provider", "starts_on", "ppplus_funded")
+    list_display = ("activity", "child_name", "provider", "starts_on", "ppplus_funded")
+    list_select_related = ("child",)
     inspect_view_fields = (
         "child",
         "activity",
@@ -352,11 +387,45 @@ class ActivityAdmin(CaseworkAdmin):
     )
 
 
+class PlacementAdmin(CaseworkAdmin):
+    """Where the child lives and with whom; each move is a new placement (the last one ended)."""
+
+    model = Placement
+    menu_label = "Placements"
+    menu_icon = "home"
+    list_display = ("child_name", "kind", "carer_name", "starts_on", "ends_on")
+    list_select_related = ("child",)
+    list_filter = ("kind",)
+    inspect_view_fields = (
+        "child",
+        "kind",
+        "starts_on",
+        "ends_on",
+        "carer_name",
+        "carer_email",
+        "carer_phone",
+        "provider",
+        "reason_for_move",
+    )
+    edit_handler = ObjectList(
+        [
+            FieldPanel("child"),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("provider")]),
+            FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+            FieldPanel("carer_name"),
+            FieldRowPanel([FieldPanel("carer_email"), FieldPanel("carer_phone")]),
+            FieldPanel("reason_for_move"),
+        ],
+        base_form_class=ScopedAdminForm,
+    )
+
+
 class CaseDocumentAdmin(CaseworkAdmin):
     model = CaseDocument
     menu_label = "Documents"
     menu_icon = "doc-full-inverse"
-    list_display = ("title", "child", "category", "uploaded_at", "download")
+    list_display = ("title", "child_name", "category", "uploaded_at", "download")
+    list_select_related = ("child",)
     list_filter = ("category",)
     inspect_view_fields = ("child", "title", "category", "content_type", "size", "uploaded_at")
     edit_handler = ObjectList(
@@ -374,7 +443,8 @@ class TransitionAdmin(CaseworkAdmin):
     model = Transition
     menu_label = "Transitions"
     menu_icon = "redirect"
-    list_display = ("__str__", "child", "left_on", "due_on", "sent_at", "receipt_confirmed_at", "manage")
+    list_display = ("__str__", "child_name", "left_on", "due_on", "sent_at", "receipt_confirmed_at", "manage")
+    list_select_related = ("child",)
     inspect_view_fields = (
         "child",
         "receiving_school",
@@ -447,7 +517,8 @@ class SharedRecommendationAdmin(CaseworkAdmin):
     menu_label = "Shared recommendations"
     menu_icon = "mail"
     school_path = "pep__child__school_id"
-    list_display = ("pep", "shared_with", "shared_at", "acknowledged_at", "withdrawn_at")
+    list_display = ("child_name", "pep_term", "shared_with", "shared_at", "acknowledged_at", "withdrawn_at")
+    list_select_related = ("pep__child", "shared_with")
     inspect_view_fields = (
         "pep",
         "recommendation",
@@ -546,7 +617,7 @@ class DelegationAdmin(CaseworkAdmin):
     menu_label = "Delegations"
     menu_icon = "group"
     permission_helper_class = DelegationPermissionHelper
-    list_display = ("child", "delegate", "sections_list", "ends_on", "state")
+    list_display = ("child_name", "delegate", "sections_list", "ends_on", "state")
     inspect_view_fields = (
         "child",
         "delegate",
@@ -596,6 +667,7 @@ class CaseworkGroup(ModelAdminGroup):
         LinkedPlanAdmin,
         ReviewAdmin,
         ActivityAdmin,
+        PlacementAdmin,
         CaseDocumentAdmin,
         TransitionAdmin,
         SharedRecommendationAdmin,

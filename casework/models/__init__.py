@@ -6,6 +6,7 @@ from .delegation import Delegation
 from .documents import CaseDocument
 from .exclusions import Suspension
 from .identity import IdentityChange
+from .people import Placement
 from .peps import PEP, PEPStatusChange, PreviousTargetEvaluation, Target, TargetProgress
 from .plans import Activity, LinkedPlan, Review
 from .pupil_premium import PPPlusRate, PPPlusRequest
@@ -30,6 +31,7 @@ __all__ = [
     "PEPStatusChange",
     "PPPlusRate",
     "PPPlusRequest",
+    "Placement",
     "PreviousTargetEvaluation",
     "Review",
     "SharedRecommendation",

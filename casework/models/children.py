@@ -57,6 +57,13 @@ class Child(models.Model):
     social_worker_name = models.CharField(max_length=200, blank=True)
     social_worker_email = models.EmailField(blank=True)
     social_worker_phone = models.CharField(max_length=40, blank=True)
+    # The people around the child (the carer is on the current Placement, models/people.py).
+    iro_name = models.CharField("independent reviewing officer (IRO)", max_length=200, blank=True)
+    iro_email = models.EmailField("IRO's email", blank=True)
+    iro_phone = models.CharField("IRO's phone", max_length=40, blank=True)
+    senco_name = models.CharField("SENCO", max_length=200, blank=True, help_text="The school's SENCO for this child.")
+    senco_email = models.EmailField("SENCO's email", blank=True)
+    senco_phone = models.CharField("SENCO's phone", max_length=40, blank=True)
     cohort = models.CharField(max_length=32, choices=Cohort.choices, default=Cohort.LOOKED_AFTER)
     entered_care_on = models.DateField(
         null=True,

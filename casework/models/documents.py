@@ -39,7 +39,9 @@ class CaseDocument(models.Model):
         ordering = ["child", "-uploaded_at"]
 
     def __str__(self):
-        return self.title
+        # The child's name and the upload date: seven "Care plan" documents are never alike in a chooser.
+        when = f", {self.uploaded_at:%-d %b %Y}" if self.uploaded_at else ""
+        return f"{self.title} ({self.child.display_name}{when})"
 
     def save(self, *args, **kwargs):
         if self.category == DocumentCategory.SEN:

@@ -168,7 +168,7 @@ class PEP(PartOfPEP, ClusterableModel):
         ]
 
     def __str__(self):
-        return f"PEP {self.get_term_display()} {self.academic_year}"
+        return f"{self.child.display_name}: {self.term_label}"
 
     def save(self, *args, **kwargs):
         if not kwargs.get("update_fields"):
@@ -189,6 +189,11 @@ class PEP(PartOfPEP, ClusterableModel):
         problems = self.sign_off_problems()
         if problems:
             raise SignOffRefused(problems)
+
+    @property
+    def term_label(self) -> str:
+        """The PEP without the child ("PEP Autumn 2026/27"), for places that already name the child."""
+        return f"PEP {self.get_term_display()} {self.academic_year}"
 
     @property
     def is_locked(self) -> bool:
@@ -413,7 +418,9 @@ class Target(PartOfPEP, ClusterableModel):
         ordering = ["pep", "by_when"]
 
     def __str__(self):
-        return f"Target: {self.area}" if self.area else "Target"
+        # Named with the child and the term: a chooser or list never shows two children's targets alike.
+        what = f"target: {self.area}" if self.area else "target"
+        return f"{self.pep.child.display_name}, {self.pep.get_term_display()} {self.pep.academic_year} {what}"
 
     @property
     def child(self):

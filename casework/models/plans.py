@@ -24,7 +24,7 @@ class LinkedPlan(models.Model):
         ordering = ["child", "-dated"]
 
     def __str__(self):
-        return f"{self.other_kind or self.get_kind_display()} ({self.dated:%d %b %Y})"
+        return f"{self.child.display_name}: {self.other_kind or self.get_kind_display()} ({self.dated:%d %b %Y})"
 
     def clean(self):
         if self.kind == PlanKind.OTHER and not self.other_kind.strip():
@@ -58,7 +58,7 @@ class Review(models.Model):
         ordering = ["child", "held_on"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.held_on:%d %b %Y}"
+        return f"{self.child.display_name}: {self.get_kind_display()} {self.held_on:%d %b %Y}"
 
     @property
     def is_covered(self) -> bool:
@@ -106,7 +106,7 @@ class Activity(models.Model):
         verbose_name = "out-of-hours activity"
 
     def __str__(self):
-        return self.activity
+        return f"{self.child.display_name}: {self.activity}"
 
     def clean(self):
         errors = {}

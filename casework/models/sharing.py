@@ -36,7 +36,8 @@ class SharedRecommendation(models.Model):
         ordering = ["pep", "shared_at"]
 
     def __str__(self):
-        return f"Recommendation shared {self.shared_at:%d %b %Y}"
+        pep = self.pep
+        return f"{pep.child.display_name}, {pep.get_term_display()} {pep.academic_year}: recommendation shared {self.shared_at:%d %b %Y}"
 
     @property
     def child(self):

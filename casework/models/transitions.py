@@ -37,6 +37,15 @@ class Transition(models.Model):
         editable=False,
         help_text="For a child protection file: the main transfer it goes alongside.",
     )
+    send_file_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="send_file_transfer",
+        editable=False,
+        help_text="For a SEND file: the main transfer it goes alongside (to the receiving school's SENCO).",
+    )
     receiving_school = models.CharField(max_length=200)
     receiving_dt_name = models.CharField("receiving designated teacher", max_length=200)
     receiving_dt_email = models.EmailField("receiving designated teacher's email")
@@ -64,9 +73,12 @@ class Transition(models.Model):
         ordering = ["child", "-left_on"]
 
     def __str__(self):
+        name = self.child.display_name
         if self.is_child_protection:
-            return f"Child protection file to {self.receiving_school}"
-        return f"Transfer to {self.receiving_school}"
+            return f"{name}: child protection file to {self.receiving_school}"
+        if self.is_send_file:
+            return f"{name}: SEND file to {self.receiving_school}"
+        return f"{name}: transfer to {self.receiving_school}"
 
     def save(self, *args, **kwargs):
         if not kwargs.get("update_fields"):
@@ -86,14 +98,34 @@ class Transition(models.Model):
         return self.part == TransitionPart.CHILD_PROTECTION
 
     @property
+    def is_send_file(self) -> bool:
+        return self.part == TransitionPart.SEND
+
+    @property
+    def is_pep_to_social_worker(self) -> bool:
+        """The PEP sent to the child's social worker: not a move, so no transfer deadline."""
+        return self.part == TransitionPart.PEP
+
+    @property
     def what_is_sent(self) -> str:
+        if self.is_pep_to_social_worker:
+            return "PEP"
+        if self.is_send_file:
+            return "SEND file"
         return "child protection file" if self.is_child_protection else "records"
+
+    @property
+    def what_is_sent_heading(self) -> str:
+        """What is sent, at the start of a sentence: Records, Child protection file, SEND file."""
+        return self.what_is_sent[:1].upper() + self.what_is_sent[1:]
 
     def documents_problem(self) -> str:
         """Why the chosen documents cannot go yet, or "": the child protection file never rides with the rest."""
         categories = {d.category for d in self.documents.all()}
         if not categories:
             return "Choose the documents for the receiving school first (edit the transition)."
+        if self.is_send_file and categories != {DocumentCategory.SEN}:
+            return "Only SEN or EHCP documents go with the SEND file: take the others out."
         if self.is_child_protection and categories != {DocumentCategory.CHILD_PROTECTION}:
             return "Only child protection documents go with the child protection file: take the others out."
         if not self.is_child_protection and DocumentCategory.CHILD_PROTECTION in categories:

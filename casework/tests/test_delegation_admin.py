@@ -193,7 +193,7 @@ def test_the_child_page_shows_the_delegations_and_what_delegates_entered(client,
     assert "Delegated entry" in page
     assert "The child&#x27;s and the carer&#x27;s views; SMART targets and their progress notes" in page
     assert "31 Jan 2027" in page and "Withdrawn 30 Nov 2026: Left the class" in page
-    assert 'href="/admin/casework/delegation/create/"' in page
+    assert f'href="/admin/casework/delegation/create/?child={child.pk}"' in page
     assert f'href="/admin/casework/delegation/edit/{delegation.pk}/">change or withdraw' in page
     delegate_name = personas.delegate.get_full_name() or personas.delegate.email
     assert f"SMART target: Spelling, entered by {delegate_name}" in page

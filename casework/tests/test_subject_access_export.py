@@ -209,8 +209,8 @@ def test_the_childs_designated_teacher_is_emailed_without_the_childs_name(
 # per target (or per note) would be an N+1.
 # With the identity history, the designated teachers to tell, and the Children in Care gate (which now stands
 # in front of every casework URL for every person, the DPO included: one query for the chosen policy).
-# With a PEP's previous targets' evaluations and PP+ requests, and the child's suspensions (3 prefetches).
-EXPORT_QUERIES = 30
+# With a PEP's previous targets' evaluations and PP+ requests, the child's suspensions and placements.
+EXPORT_QUERIES = 31
 
 
 @pytest.mark.parametrize("targets", [1, 6])

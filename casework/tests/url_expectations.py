@@ -14,6 +14,7 @@ MODELS = [
     "linkedplan",
     "review",
     "activity",
+    "placement",
     "casedocument",
     "transition",
     "sharedrecommendation",
@@ -44,7 +45,15 @@ def build_world(personas):
         document = CaseDocumentFactory(child=child)
         transition = TransitionFactory(child=child)
         transition.documents.add(document)
-        from casework.models import Activity, DeadlineRule, LinkedPlan, PPPlusRequest, SharedRecommendation, Suspension
+        from casework.models import (
+            Activity,
+            DeadlineRule,
+            LinkedPlan,
+            Placement,
+            PPPlusRequest,
+            SharedRecommendation,
+            Suspension,
+        )
 
         world[f"cw_{key}"] = {
             "child": child,
@@ -55,6 +64,9 @@ def build_world(personas):
             "transition": transition,
             "linkedplan": LinkedPlan.objects.create(child=child, kind="iep", dated=pep.period_starts_on),
             "activity": Activity.objects.create(child=child, activity="Drama club", starts_on=pep.period_starts_on),
+            "placement": Placement.objects.create(
+                child=child, kind="foster", carer_name="Pat Carer", starts_on=pep.period_starts_on
+            ),
             "sharedrecommendation": SharedRecommendation.objects.create(
                 pep=pep,
                 recommendation="Use visual timetables",
@@ -288,6 +300,18 @@ EXPECTATIONS = [
     Expect(
         "casework/transitions/<int:pk>/child-protection/",
         lambda w: f"/casework/transitions/{w['cw_brook']['transition'].pk}/child-protection/",
+        allowed=frozenset(),
+        note="POST only: a GET is refused (405) for the DT and 404 for everyone else",
+    ),
+    Expect(
+        "casework/peps/<int:pk>/send-to-social-worker/",
+        lambda w: f"/casework/peps/{w['cw_brook']['pep'].pk}/send-to-social-worker/",
+        allowed=frozenset(),
+        note="POST only: a GET is refused (405) for the DT and 404 for everyone else",
+    ),
+    Expect(
+        "casework/transitions/<int:pk>/send-file/",
+        lambda w: f"/casework/transitions/{w['cw_brook']['transition'].pk}/send-file/",
         allowed=frozenset(),
         note="POST only: a GET is refused (405) for the DT and 404 for everyone else",
     ),

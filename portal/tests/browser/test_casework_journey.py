@@ -123,7 +123,7 @@ def test_designated_teacher_records_a_child_uploads_a_document_and_sends_the_rec
     field(page, "Receiving designated teacher").fill("Sam Rivers")
     field(page, "Receiving designated teacher's email").fill(RECEIVING_EMAIL)
     field(page, "Left on").fill("2026-11-27")
-    choose(page, "Documents", "Care plan summary")
+    choose(page, "Documents", str(document))  # named with the child and the upload date: never two alike
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/casework/transition/")
     transition = child.transitions.get()
