@@ -136,7 +136,8 @@ GROUP_PERMISSIONS = {
     | {"auth.add_user", "auth.change_user", "auth.view_user"}
     | _crud("trust", "membership", "nonteachingday", "term")
     | {"trust.add_school", "trust.change_school", "trust.view_school"}
-    | {"training.change_trainingsettings", "training.view_reminderrun"},
+    | {"training.change_trainingsettings", "training.view_reminderrun"}
+    | _crud("casework", "ppplusrate"),
     Role.DESIGNATED_TEACHER: CHOOSERS
     | _crud(
         "casework",
@@ -149,13 +150,18 @@ GROUP_PERMISSIONS = {
         "localauthority",
         "pep",
         "pepstatuschange",
+        "placement",
+        "ppplusrequest",
+        "previoustargetevaluation",
         "review",
         "sharedrecommendation",
+        "suspension",
         "target",
         "targetprogress",
         "transition",
     )
-    | {"casework.add_delegation", "casework.change_delegation", "casework.view_delegation"},
+    | {"casework.add_delegation", "casework.change_delegation", "casework.view_delegation"}
+    | {"casework.view_ppplusrate"},
 }
 
 
