@@ -82,18 +82,12 @@ def test_the_home_flags_each_kind_of_problem_with_its_unit(client, personas, ter
         assert text in page, text
 
 
+# The closed gate on /casework/ and /admin/casework/ is tested with the real gate and policy in
+# test_real_gate.py and test_gate_with_policy.py (no stand-in for casework.gate.gate_for).
+
+
 def test_the_gate_is_open_until_the_executive_head_chooses_a_children_in_care_policy(personas, terms):
     assert gate.gate_for(personas.dt) is None
-
-
-def test_the_gate_shows_the_policy_instead_of_casework_when_it_is_outstanding(client, personas, terms, monkeypatch):
-    closed = gate.GateClosed(title="Children in Care policy", url="/policies/children-in-care/", version=3)
-    monkeypatch.setattr("casework.gate.gate_for", lambda user: closed)
-    sign_in(client, personas.dt)
-    response = client.get("/casework/")
-    assert response.status_code == 403
-    page = response.content.decode()
-    assert "Children in Care policy" in page and 'href="/policies/children-in-care/"' in page
 
 
 def test_the_gate_stays_closed_when_the_policy_cannot_be_looked_up(personas, monkeypatch):
@@ -102,14 +96,6 @@ def test_the_gate_stays_closed_when_the_policy_cannot_be_looked_up(personas, mon
 
     monkeypatch.setattr(gate, "children_in_care_policy", unreachable)
     assert gate.gate_for(personas.dt) == gate.UNCHECKABLE
-
-
-def test_the_gate_also_stands_in_front_of_the_casework_admin(client, personas, terms, monkeypatch):
-    closed = gate.GateClosed(title="Children in Care policy", url="/policies/children-in-care/", version=3)
-    monkeypatch.setattr("casework.gate.gate_for", lambda user: closed)
-    sign_in(client, personas.dt)
-    response = client.get("/admin/casework/child/")
-    assert response.status_code == 403 and 'href="/policies/children-in-care/"' in response.content.decode()
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC), tick=False)
