@@ -19,6 +19,7 @@ class AcknowledgeableRoutes:
     def get_context(self, request, *args, form=None, **kwargs):
         from ..audience import is_in_audience, status_for
         from ..forms import AcknowledgementForm
+        from ..reader_links import links_for_reader
         from ..rendering import revision_body_html
         from ..versions import current_version
 
@@ -30,7 +31,9 @@ class AcknowledgeableRoutes:
             in_audience=in_audience,
             status=status,
             published=published,
-            body_html=revision_body_html(self.live_revision_id) if self.live_revision_id else "",
+            body_html=(
+                links_for_reader(revision_body_html(self.live_revision_id), request) if self.live_revision_id else ""
+            ),
         )
         if status and status.outstanding and published:
             context["form"] = form or AcknowledgementForm(
@@ -132,6 +135,7 @@ class AcknowledgeableRoutes:
     @path("versions/<int:revision_id>/", name="version")
     def version_view(self, request, revision_id):
         from ..models import PolicyVersion
+        from ..reader_links import links_for_reader
         from ..rendering import revision_body_html
 
         version = PolicyVersion.objects.filter(page_id=self.pk, revision_id=revision_id).first()
@@ -144,7 +148,7 @@ class AcknowledgeableRoutes:
                 "page": self,
                 "version": version,
                 "as_published": version.revision.as_object(),
-                "body_html": revision_body_html(revision_id),
+                "body_html": links_for_reader(revision_body_html(revision_id), request),
                 "is_current": revision_id == self.live_revision_id,
             },
         )
