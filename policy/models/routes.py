@@ -19,8 +19,6 @@ class AcknowledgeableRoutes:
     def get_context(self, request, *args, form=None, **kwargs):
         from ..audience import is_in_audience, status_for
         from ..forms import AcknowledgementForm
-        from ..reader_links import links_for_reader
-        from ..rendering import revision_body_html
         from ..versions import current_version
 
         context = super().get_context(request, *args, **kwargs)
@@ -31,15 +29,25 @@ class AcknowledgeableRoutes:
             in_audience=in_audience,
             status=status,
             published=published,
-            body_html=(
-                links_for_reader(revision_body_html(self.live_revision_id), request) if self.live_revision_id else ""
-            ),
+            body_html=self._body_html_for(request),
         )
         if status and status.outstanding and published:
             context["form"] = form or AcknowledgementForm(
                 page=self, version_number=published.number, initial={"revision": self.live_revision_id}
             )
         return context
+
+    def _body_html_for(self, request):
+        """The published text; in the admin's previews (view draft, preview in a new tab, the side panel),
+        the text of the page being previewed: the revision in moderation or the unsaved edit."""
+        from ..reader_links import links_for_reader
+        from ..rendering import revision_body_html
+
+        if getattr(request, "is_preview", False):
+            return str(self.body) if self.body else ""
+        if not self.live_revision_id:
+            return ""
+        return links_for_reader(revision_body_html(self.live_revision_id), request)
 
     def url_for(self, name, **kwargs):
         return self.url + self.reverse_subpage(name, kwargs=kwargs).lstrip("/")
