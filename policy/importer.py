@@ -149,7 +149,7 @@ class _HtmlToBlocks(HTMLParser):
             content = "".join(self.buffer).replace("<a>", "").strip()
             text = re.sub(r"<[^>]+>", "", content).strip()
             if text:
-                if tag == "h1" and not self.title:
+                if tag == "h1" and not self.title and not self.blocks and "policy" in text.lower():
                     self.title = text
                 elif tag in ("h1", "h2"):
                     self.blocks.append({"type": "heading", "value": text})
@@ -171,10 +171,78 @@ class _HtmlToBlocks(HTMLParser):
             self.buffer.append(escape(data))
 
 
+NUMBERED = re.compile(r"^\s*\(?\d{1,2}[.)]\s+")
+BOLD_ONLY = re.compile(r"^<b>(?P<text>[^<]+)</b>$")
+DATE_IN_LINE = re.compile(r"(\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})")
+
+
+def _date_in(text):
+    match = DATE_IN_LINE.search(text)
+    return _parse_date(re.sub(r"(?<=\d)(st|nd|rd|th)", "", match.group(1))) if match else None
+
+
+def _cover_line(policy, text) -> bool:
+    """A cover-page line ("Adopted by the board on 1 September 2025", "Next Review Due: …") fills the page's
+    fields; True when the line was one."""
+    lowered = text.lower()
+    if lowered.startswith("adopted"):
+        policy.adopted_on = _date_in(text)
+        return True
+    if lowered.startswith(("next review", "review due", "review date")):
+        if "regulation" in lowered:
+            policy.review_basis = ReviewBasis.REGULATIONS
+        policy.next_review = _date_in(text)
+        return True
+    return False
+
+
+def _tidy(policy: ImportedPolicy) -> ImportedPolicy:
+    """Word documents that show structure by hand: a bold line on its own is a heading; paragraphs starting
+    "- " or "• " are a list, "1." or "1)" a numbered list; cover lines before the first heading are fields."""
+    blocks, items, numbered = [], [], False
+
+    def flush():
+        nonlocal items
+        if items:
+            blocks.append(_list(items, numbered=numbered))
+            items = []
+
+    for block in policy.blocks:
+        if block["type"] != "paragraph":
+            flush()
+            blocks.append(block)
+            continue
+        content = block["value"][3:-4]  # inside <p>…</p>
+        plain = re.sub(r"<[^>]+>", "", content).strip()
+        if not any(b["type"] in ("heading", "subheading") for b in blocks) and _cover_line(policy, plain):
+            continue
+        if not policy.title and not blocks and "policy" in plain.lower() and len(plain.split()) <= 12:
+            policy.title = plain
+            continue
+        bold = BOLD_ONLY.match(content.strip())
+        if bold and _is_heading(bold.group("text").strip(), True, True):
+            flush()
+            blocks.append({"type": "heading", "value": bold.group("text").strip()})
+            continue
+        for pattern, is_numbered in ((BULLET, False), (NUMBERED, True)):
+            if pattern.match(plain):
+                if items and numbered != is_numbered:
+                    flush()
+                numbered = is_numbered
+                items.append(pattern.sub("", content.strip(), count=1))
+                break
+        else:
+            flush()
+            blocks.append(block)
+    flush()
+    policy.blocks = blocks
+    return policy
+
+
 def parse_html(html: str) -> ImportedPolicy:
     parser = _HtmlToBlocks()
     parser.feed(html)
-    return ImportedPolicy(title=parser.title, blocks=parser.blocks)
+    return _tidy(ImportedPolicy(title=parser.title, blocks=parser.blocks))
 
 
 def parse_docx(path: Path) -> ImportedPolicy:

@@ -31,7 +31,11 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
-    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
+    path(
+        "accessibility/",
+        login_not_required(TemplateView.as_view(template_name="accessibility.html")),
+        name="accessibility",
+    ),
     path("", include("trust.urls")),
     path("casework/", include("casework.urls")),
     path("training/", include("training.urls")),

@@ -48,9 +48,30 @@ def text_sha256(page) -> str:
 
 def roles_snapshot(user) -> list[dict]:
     return [
-        {"role": m.role, "school": m.school.slug if m.school_id else None}
+        {
+            "role": m.role,
+            "school": m.school.slug if m.school_id else None,
+            "role_name": m.get_role_display(),
+            "school_name": m.school.name if m.school_id else None,
+        }
         for m in sorted(current_memberships(user), key=lambda m: (m.role, m.school_id or 0))
     ]
+
+
+def roles_as_people_say_them(snapshot: list[dict]) -> list[str]:
+    """ "Staff member, Castle Academy" for each role on a receipt. Older receipts kept only the role's code and
+    the school's slug: their names are looked up (a school since renamed shows its current name)."""
+    from trust.enums import Role
+    from trust.models import School
+
+    slugs = {r["school"] for r in snapshot if r.get("school") and not r.get("school_name")}
+    names = dict(School.objects.filter(slug__in=slugs).values_list("slug", "name")) if slugs else {}
+    said = []
+    for r in snapshot:
+        role = r.get("role_name") or (Role(r["role"]).label if r.get("role") in Role.values else r.get("role", ""))
+        school = r.get("school_name") or names.get(r.get("school"), r.get("school"))
+        said.append(f"{role}, {school}" if school else role)
+    return said
 
 
 def complete_module(user, page, *, revision_id: int, answers: dict[str, int]) -> CompletionResult:

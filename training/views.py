@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
+from .completion import roles_as_people_say_them
 from .models import TrainingCompletion
 
 
@@ -18,4 +19,5 @@ def receipt_list(request):
 @require_GET
 def receipt_detail(request, pk):
     receipt = get_object_or_404(_own_receipts(request), pk=pk)
-    return TemplateResponse(request, "training/receipt_detail.html", {"receipt": receipt})
+    roles = roles_as_people_say_them(receipt.roles_snapshot)
+    return TemplateResponse(request, "training/receipt_detail.html", {"receipt": receipt, "roles": roles})

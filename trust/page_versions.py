@@ -39,6 +39,15 @@ class PageVersion(models.Model):
         kind = "material change" if self.is_material else self.minor_name
         return f"Version {self.number} ({kind}, {self.published_at:%d %B %Y})"
 
+    @property
+    def label(self) -> str:
+        """What people call this publication: "Version 3", or "Version 3 (corrected 4 December 2026)" for a
+        correction that kept the number, so two rows of one version never read the same."""
+        if self.is_material:
+            return f"Version {self.number}"
+        day = timezone.localtime(self.published_at)
+        return f"Version {self.number} (corrected {day.day} {day:%B %Y})"
+
 
 @transaction.atomic
 def record_publication(version_model, page, revision, user=None, *, log_action: str):

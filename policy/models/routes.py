@@ -19,7 +19,6 @@ class AcknowledgeableRoutes:
     def get_context(self, request, *args, form=None, **kwargs):
         from ..audience import is_in_audience, status_for
         from ..forms import AcknowledgementForm
-        from ..rendering import revision_body_html
         from ..versions import current_version
 
         context = super().get_context(request, *args, **kwargs)
@@ -30,13 +29,25 @@ class AcknowledgeableRoutes:
             in_audience=in_audience,
             status=status,
             published=published,
-            body_html=revision_body_html(self.live_revision_id) if self.live_revision_id else "",
+            body_html=self._body_html_for(request),
         )
         if status and status.outstanding and published:
             context["form"] = form or AcknowledgementForm(
                 page=self, version_number=published.number, initial={"revision": self.live_revision_id}
             )
         return context
+
+    def _body_html_for(self, request):
+        """The published text; in the admin's previews (view draft, preview in a new tab, the side panel),
+        the text of the page being previewed: the revision in moderation or the unsaved edit."""
+        from ..reader_links import links_for_reader
+        from ..rendering import revision_body_html
+
+        if getattr(request, "is_preview", False):
+            return str(self.body) if self.body else ""
+        if not self.live_revision_id:
+            return ""
+        return links_for_reader(revision_body_html(self.live_revision_id), request)
 
     def url_for(self, name, **kwargs):
         return self.url + self.reverse_subpage(name, kwargs=kwargs).lstrip("/")
@@ -132,6 +143,7 @@ class AcknowledgeableRoutes:
     @path("versions/<int:revision_id>/", name="version")
     def version_view(self, request, revision_id):
         from ..models import PolicyVersion
+        from ..reader_links import links_for_reader
         from ..rendering import revision_body_html
 
         version = PolicyVersion.objects.filter(page_id=self.pk, revision_id=revision_id).first()
@@ -144,7 +156,7 @@ class AcknowledgeableRoutes:
                 "page": self,
                 "version": version,
                 "as_published": version.revision.as_object(),
-                "body_html": revision_body_html(revision_id),
+                "body_html": links_for_reader(revision_body_html(revision_id), request),
                 "is_current": revision_id == self.live_revision_id,
             },
         )

@@ -89,3 +89,53 @@ def test_importing_twice_to_the_same_address_is_refused(tmp_path):
     call_command("import_policy", str(path), "--slug", "short", stdout=StringIO())
     with pytest.raises(CommandError, match="already uses the address"):
         call_command("import_policy", str(path), "--slug", "short")
+
+
+def test_a_styled_word_policy_keeps_its_first_heading_and_puts_its_cover_dates_in_the_fields(tmp_path):
+    from datetime import date
+
+    path = build_docx(
+        tmp_path / "cic.docx",
+        [
+            ("text", "Children in Care Policy"),
+            ("text", "Adopted by the Trust Board on 1 September 2025"),
+            ("text", "Next Review Due: 1 September 2026"),
+            ("heading", "Aim"),
+            ("text", "Every child in care achieves."),
+            ("heading", "Delivery"),
+            ("bullet", "A PEP for every child."),
+        ],
+    )
+    call_command("import_policy", str(path), stdout=StringIO())
+    page = PolicyPage.objects.get()
+    assert page.title == "Children in Care Policy"
+    assert (page.adopted_on, page.next_review) == (date(2025, 9, 1), date(2026, 9, 1))
+    blocks = blocks_of(page)
+    assert [value for kind, value in blocks if kind == "heading"] == ["Aim", "Delivery"]
+    body = " ".join(str(value) for _, value in blocks)
+    assert "Adopted by" not in body and "Next Review Due" not in body
+
+
+def test_a_word_policy_with_bold_lines_for_headings_and_typed_bullets_gets_headings_and_lists(tmp_path):
+    path = build_docx(
+        tmp_path / "bold.docx",
+        [
+            ("text", "Attendance Policy"),
+            ("bold", "Aim"),
+            ("text", "Every pupil attends."),
+            ("text", "- Registers close at 9:00."),
+            ("text", "- Absence is followed up the same day."),
+            ("bold", "Procedure"),
+            ("text", "1. Call home."),
+            ("text", "2. Record the reason."),
+        ],
+    )
+    call_command("import_policy", str(path), stdout=StringIO())
+    page = PolicyPage.objects.get()
+    assert page.title == "Attendance Policy"
+    blocks = blocks_of(page)
+    assert [value for kind, value in blocks if kind == "heading"] == ["Aim", "Procedure"]
+    bullets, steps = [value for kind, value in blocks if kind == "list"]
+    assert [i.source for i in bullets["items"]] == ["Registers close at 9:00.", "Absence is followed up the same day."]
+    assert not bullets["numbered"] and steps["numbered"]
+    assert [i.source for i in steps["items"]] == ["Call home.", "Record the reason."]

@@ -153,3 +153,18 @@ def test_a_question_whose_wrong_answer_repeats_the_right_one_is_refused_for_the_
     with pytest.raises(StructBlockValidationError) as error:
         block.clean(value)
     assert "must not repeat the right answer" in str(error.value.block_errors["other_answers"])
+
+
+def test_each_row_of_the_version_history_says_what_that_publication_was(client, policy, personas):
+    import re
+
+    import time_machine
+
+    with time_machine.travel("2030-03-04 10:00:00Z"):
+        publish_change(policy, material=False, summary="Typo fixed.")
+    with time_machine.travel("2030-03-05 10:00:00Z"):
+        publish_change(policy, material=True, summary="New aim.", body=CHANGED_BODY)
+    sign_in(client, personas.staff)
+    html = client.get(policy.url + "versions/").content.decode()
+    labels = re.findall(r'versions/\d+/">([^<]+)<span', html)
+    assert labels == ["Version 2", "Version 1 (corrected 4 March 2030)", "Version 1"]

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "trust.middleware.RequireMFAMiddleware",
+    "portal.admin_access.AdminAccessMiddleware",  # /admin/ without admin access: a 403 page, not a loop
     "trust.middleware.IdleSessionMiddleware",
     "trust.middleware.NoStoreForSignedInMiddleware",
     "casework.gate.CaseworkGateMiddleware",

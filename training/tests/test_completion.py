@@ -30,7 +30,9 @@ def test_staff_member_completes_a_module_without_a_check_by_confirming(client, p
     assert response.status_code == 302 and response.url == f"/training/receipts/{receipt.pk}/"
     assert receipt.revision_id == module.live_revision_id
     assert receipt.text_sha256 == text_sha256(module.live_revision.as_object())
-    assert receipt.roles_snapshot == [{"role": "staff", "school": "brook"}]
+    assert receipt.roles_snapshot == [
+        {"role": "staff", "school": "brook", "role_name": "Staff member", "school_name": "Brook Primary School"}
+    ]
     assert TrainingAttempt.objects.get(user=personas.staff).succeeded
 
 
@@ -185,3 +187,18 @@ def test_on_postgresql_the_database_itself_refuses_to_change_or_delete_a_receipt
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [receipt.pk])
     assert TrainingCompletion.objects.filter(pk=receipt.pk).exists()
+
+
+def test_the_receipt_names_roles_and_schools_as_people_say_them(client, personas, make_module):
+    module = make_module("Fire safety", roles=(Role.STAFF, Role.GOVERNOR))
+    receipt = complete_module(personas.staff, module, revision_id=module.live_revision_id, answers={}).receipt
+    sign_in(client, personas.staff)
+    html = client.get(f"/training/receipts/{receipt.pk}/").content.decode()
+    assert "Staff member, Brook Primary School" in html and "staff (brook)" not in html
+
+
+def test_a_receipt_that_kept_only_codes_is_shown_with_names(personas):
+    from training.completion import roles_as_people_say_them
+
+    older = [{"role": "staff", "school": "castle"}, {"role": "executive_head", "school": None}]
+    assert roles_as_people_say_them(older) == ["Staff member, Castle Academy", "Executive head"]

@@ -36,7 +36,7 @@ EXPECTATIONS = [
         "/documents/authenticate_with_password/1/",
         note="document passwords are off: 404 for everyone",
     ),
-    Expect("accessibility/", "/accessibility/", allowed=EVERYONE),
+    Expect("accessibility/", "/accessibility/", anonymous_ok=True, allowed=EVERYONE),
     Expect("admin/", "/admin/", allowed=ADMIN_USERS),
     Expect("admin/trust/import-staff/", "/admin/trust/import-staff/", allowed=frozenset({"admin"})),
     Expect(r"^((?:[\w\-]+/)*)$", "/", allowed=EVERYONE),

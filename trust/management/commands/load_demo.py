@@ -8,6 +8,21 @@ from django.db import transaction
 DEMO_LOADERS = ["trust.demo", "policy.demo", "training.demo", "casework.demo"]
 
 
+def index_live_pages() -> int:
+    """Put every live page in the search index now.
+
+    Saving a page only queues its indexing as a task; a fresh demo must be searchable before any worker has run.
+    """
+    from wagtail.models import Page
+    from wagtail.search import index
+
+    count = 0
+    for page in Page.objects.live().specific().iterator():
+        index.insert_or_update_object(page)
+        count += 1
+    return count
+
+
 class Command(BaseCommand):
     help = "Load the Symphony Learning Trust demo (schools, accounts and content). Safe to run again."
 
@@ -24,4 +39,5 @@ class Command(BaseCommand):
                     continue
                 module.load()
                 self.stdout.write(f"Loaded {dotted}")
+            self.stdout.write(f"Indexed {index_live_pages()} live pages for search")
         self.stdout.write(self.style.SUCCESS("The demo trust is ready. Password for every account: see README."))
