@@ -7,6 +7,7 @@ LA_KEEPERS = frozenset({"dt", "dt_castle", "admin"})
 BRIEFING = frozenset({"governor", "dt", "dt_castle", "head", "admin"})
 BRIEFING_BROOK = frozenset({"governor", "dt", "head", "admin"})
 REMINDER_RUN_READERS = frozenset({"head", "admin"})
+CHASERS = frozenset({"dt", "dt_castle", "head"})
 MATRIX_CERTIFICATE = "private/la-training/url-matrix-certificate.pdf"
 
 
@@ -58,6 +59,8 @@ EXPECTATIONS = [
     ),
     Expect("briefing/", "/briefing/", allowed=BRIEFING, note="staff and no role: 403"),
     Expect("briefing/export/<str:fmt>/", "/briefing/export/csv/", allowed=BRIEFING),
+    Expect("briefing/reminders/", "/briefing/reminders/", allowed=CHASERS, note="the digest log and Send now"),
+    Expect("briefing/reminders/send/", "/briefing/reminders/send/", note="POST only: every GET is 405"),
     Expect("briefing/<slug:slug>/", "/briefing/brook/", allowed=BRIEFING_BROOK, note="other schools: 404"),
     Expect("briefing/<slug:slug>/export/<str:fmt>/", "/briefing/brook/export/xlsx/", allowed=BRIEFING_BROOK),
     Expect(
