@@ -91,7 +91,7 @@ def test_the_gate_shows_the_policy_instead_of_casework_when_it_is_outstanding(cl
     response = client.get("/casework/")
     assert response.status_code == 403
     page = response.content.decode()
-    assert "Children in Care policy" in page and 'href="/policies/children-in-care/"' in page
+    assert "Children in Care policy" in page and 'href="/policies/children-in-care/?next=' in page
 
 
 def test_the_gate_stays_closed_when_the_policy_cannot_be_looked_up(personas, monkeypatch):
@@ -107,7 +107,7 @@ def test_the_gate_also_stands_in_front_of_the_casework_admin(client, personas, t
     monkeypatch.setattr("casework.gate.gate_for", lambda user: closed)
     sign_in(client, personas.dt)
     response = client.get("/admin/casework/child/")
-    assert response.status_code == 403 and 'href="/policies/children-in-care/"' in response.content.decode()
+    assert response.status_code == 403 and 'href="/policies/children-in-care/?next=' in response.content.decode()
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 30, 10, 0, tzinfo=datetime.UTC), tick=False)
