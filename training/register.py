@@ -97,8 +97,9 @@ def _due(requirement, joined: date | None) -> date | None:
     if page is None:
         return None
     published = timezone.localdate(requirement.since)
-    start = joined if joined and joined > published else published
-    return add_working_days(start, page.acknowledge_within_working_days)
+    if joined and joined > published:  # the same rule as policy.audience.due_date
+        return add_working_days(joined, page.new_starter_working_days)
+    return add_working_days(published, page.acknowledge_within_working_days)
 
 
 def _page(requirement):
