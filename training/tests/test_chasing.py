@@ -150,3 +150,34 @@ def test_the_digest_log_takes_the_same_queries_for_few_and_many(
         with django_assert_num_queries(count):
             client.get("/briefing/reminders/")
 
+
+
+def test_the_scheduled_run_goes_through_the_task_worker_once_a_day(
+    personas, world, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from training.models import TrainingSettings
+    from training.tasks import scheduled_briefing_reminders
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    config = TrainingSettings.current()
+    config.reminder_frequency, config.reminder_hour = TrainingSettings.Frequency.WORKING_DAYS, 8
+    config.save()
+    quiet = open("/dev/null", "w")  # noqa: SIM115
+
+    with time_machine.travel(dt.datetime(2026, 11, 30, 7, 0, tzinfo=dt.UTC), tick=False):
+        call_command("schedule_briefing_reminders", stdout=quiet)
+        call_command("schedule_briefing_reminders", stdout=quiet)  # already queued: still one
+    queued = DBTaskResult.objects.filter(task_path=scheduled_briefing_reminders.module_path)
+    assert [r.run_after for r in queued] == [dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)]
+
+    for minute in (5, 35):  # the worker comes round twice after the hour: one run, one digest each
+        with time_machine.travel(dt.datetime(2026, 11, 30, 8, minute, tzinfo=dt.UTC), tick=False):
+            with django_capture_on_commit_callbacks(execute=True):
+                call_command("db_worker", "--batch", "--no-startup-delay", stdout=quiet, stderr=quiet)
+    assert len(reminders_to(personas.governor.email)) == 1
+    run = ReminderRun.objects.get()
+    assert run.triggered_by == ReminderRun.Trigger.SCHEDULE and run.reminders_sent == 3
+    waiting = queued.filter(status="READY")
+    assert [r.run_after for r in waiting] == [dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)]  # Tuesday's slot
