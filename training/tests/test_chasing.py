@@ -153,9 +153,13 @@ def test_the_digest_log_takes_the_same_queries_for_few_and_many(
 
 
 def test_the_scheduled_run_goes_through_the_task_worker_once_a_day(
-    personas, world, settings, django_capture_on_commit_callbacks
+    personas, world, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     from django_tasks_db.models import DBTaskResult
+
+    # The worker closes "old" connections between tasks; inside the test's transaction that would close
+    # the test's own connection on PostgreSQL. In production it runs outside any transaction.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
 
     from training.models import TrainingSettings
     from training.tasks import scheduled_briefing_reminders
