@@ -4,14 +4,24 @@ Children in Care policy that the executive head chose (Settings → Casework gat
 `CaseworkGateMiddleware` holds it in front of every casework URL, the casework admin included, so a new
 view cannot forget it. It fails closed: if the policy cannot be checked, casework stays shut. Until the
 head chooses a policy there is nothing to acknowledge, and the gate is open.
+
+A grace period after a material change: a person who had acknowledged an earlier version keeps casework
+until their acknowledgement of the new one is due (the policy's working days), with a banner on every
+casework page saying by when (`request.casework_grace`, shown by templates/base.html and, in the casework
+admin, as a warning message). Someone who never acknowledged any version is gated at once. Both the gate
+and the banner link to the policy with `?next=` the casework page, and acknowledging returns there.
 """
 
+import datetime
 import logging
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from policy import audience
@@ -28,6 +38,16 @@ class GateClosed:
     unavailable: bool = False  # the policy could not be checked: nobody can say it was acknowledged
 
 
+@dataclass
+class GraceOpen:
+    """Outstanding, but still within the time allowed: casework stays open until `due_on` (inclusive)."""
+
+    title: str
+    url: str
+    version: int
+    due_on: datetime.date
+
+
 UNCHECKABLE = GateClosed(title="the Children in Care policy", url="/policies/", version=None, unavailable=True)
 
 
@@ -36,23 +56,53 @@ def children_in_care_policy():
     return PolicyPage.objects.live().filter(gate_settings__isnull=False).first()
 
 
-def gate_for(user) -> GateClosed | None:
-    """None when the person may go on; otherwise what they must acknowledge first."""
+_STATE_ATTR = "_casework_gate_state"
+
+
+def _gate_state(user):
+    """(closed, grace) for the person, worked out once per request (kept on the user object)."""
+    state = getattr(user, _STATE_ATTR, None)
+    if state is not None:
+        return state
     try:
         page = children_in_care_policy()
-        if page is None:
-            return None
-        status = audience.status_for(user, page)
+        status = audience.status_for(user, page) if page is not None else None
     except Exception:  # noqa: BLE001 - whatever broke, casework must stay shut rather than open
         logger.exception("The casework gate could not check the Children in Care policy")
-        return UNCHECKABLE
-    if not status.outstanding:
-        return None
-    return GateClosed(title=page.title, url=page.url or f"/policies/{page.slug}/", version=status.version_number)
+        return UNCHECKABLE, None
+    if status is None or not status.outstanding:
+        state = (None, None)
+    else:
+        url = page.url or f"/policies/{page.slug}/"
+        today = timezone.localdate()
+        if status.last_receipt is not None and status.due_on is not None and status.due_on >= today:
+            state = (None, GraceOpen(page.title, url, status.version_number, status.due_on))
+        else:
+            state = (GateClosed(title=page.title, url=url, version=status.version_number), None)
+    setattr(user, _STATE_ATTR, state)
+    return state
+
+
+def gate_for(user) -> GateClosed | None:
+    """None when the person may go on; otherwise what they must acknowledge first."""
+    return _gate_state(user)[0]
+
+
+def grace_for(user) -> GraceOpen | None:
+    """The grace period the person is in, if any (casework open, acknowledgement outstanding): read from the
+    state `gate_for` worked out for this request, so the banner costs no query of its own."""
+    state = getattr(user, _STATE_ATTR, None)
+    return state[1] if state else None
+
+
+def with_next(url: str, request) -> str:
+    """The policy's address with `next` the casework page asked for, to return to after acknowledging."""
+    return f"{url}?{urlencode({'next': request.get_full_path()})}"
 
 
 def gate_response(request, closed: GateClosed):
-    response = render(request, "casework/gate.html", {"gate": closed}, status=403)
+    context = {"gate": closed, "gate_link": with_next(closed.url, request)}
+    response = render(request, "casework/gate.html", context, status=403)
     add_never_cache_headers(response)
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -83,4 +133,17 @@ class CaseworkGateMiddleware:
             closed = gate_for(request.user)
             if closed:
                 return gate_response(request, closed)
+            grace = grace_for(request.user)
+            if grace:
+                request.casework_grace = grace
+                request.casework_grace_link = with_next(grace.url, request)
+                if path.startswith(gated_prefixes()[1]) and request.method == "GET":
+                    messages.warning(request, grace_message(grace))
         return self.get_response(request)
+
+
+def grace_message(grace: GraceOpen) -> str:
+    return (
+        f"Version {grace.version} of {grace.title} is new: acknowledge it by {grace.due_on:%A %-d %B %Y}. "
+        "Until then casework stays open; after that it closes until you have."
+    )

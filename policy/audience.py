@@ -153,6 +153,13 @@ class Status:
     def overdue(self) -> bool:
         return self.outstanding and self.due_on is not None and self.due_on < timezone.localdate()
 
+    @property
+    def due_phrase(self) -> str:
+        """"due in 7 working days (Wednesday 9 December 2026)": the count a person can act on, and the date."""
+        from .working_days import due_phrase
+
+        return due_phrase(self.due_on, timezone.localdate()) if self.due_on else ""
+
 
 def _joined_on(user, page) -> date | None:
     dates = [m.started_on for m in qualifying_memberships(user, page) if m.started_on]

@@ -127,12 +127,6 @@ class PaperAcknowledgementForm(forms.Form):
         self.person = person
         return email
 
-    def clean_signed_on(self):
-        signed_on = self.cleaned_data["signed_on"]
-        if signed_on > timezone.localdate():
-            raise forms.ValidationError("The date signed cannot be in the future.")
-        return signed_on
-
     def clean(self):
         cleaned = super().clean()
         page = self.pages.get(cleaned.get("page") or "")
@@ -143,4 +137,25 @@ class PaperAcknowledgementForm(forms.Form):
 
             if not is_in_audience(person, page):
                 self.add_error("email", f"{person.get_full_name() or person.email} is not in the audience of “{page.title}”.")
+        signed_on = cleaned.get("signed_on")
+        if signed_on:
+            self._check_signed_within_version(page, signed_on)
         return cleaned
+
+    def _check_signed_within_version(self, page, signed_on):
+        """A paper copy of a version cannot be signed before that version was published, nor after today."""
+        from .versions import material_versions_by_page
+
+        today = timezone.localdate()
+        version = material_versions_by_page([page.pk]).get(page.pk) if page else None
+        if version is None or version.published_at is None:
+            if signed_on > today:
+                self.add_error("signed_on", f"The date signed cannot be in the future: enter today, {today:%-d %B %Y}, or earlier.")
+            return
+        earliest = timezone.localdate(version.published_at)
+        if not earliest <= signed_on <= today:
+            self.add_error(
+                "signed_on",
+                f"Enter a date from {earliest:%-d %B %Y} (when version {version.number} of “{page.title}” was "
+                f"published) to today, {today:%-d %B %Y}.",
+            )

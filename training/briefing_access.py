@@ -41,3 +41,12 @@ def names_school_ids(user, school_ids) -> frozenset:
         return frozenset(school_ids)
     own = {m.school_id for m in memberships if m.role == Role.DESIGNATED_TEACHER}
     return frozenset(pk for pk in school_ids if pk in own)
+
+
+def chasing_school_ids(user):
+    """Schools whose outstanding people this person may remind: the executive head every school (None),
+    a designated teacher their own school(s); anyone else none (an empty set)."""
+    memberships = current_memberships(user)
+    if any(m.role == Role.EXECUTIVE_HEAD for m in memberships):
+        return None
+    return {m.school_id for m in memberships if m.role == Role.DESIGNATED_TEACHER}

@@ -11,7 +11,13 @@ from wagtail.log_actions import log
 from trust.models import School
 
 from . import briefing_cache
-from .briefing_access import briefing_school_ids, can_see_briefing, can_see_briefing_for, names_school_ids
+from .briefing_access import (
+    briefing_school_ids,
+    can_see_briefing,
+    can_see_briefing_for,
+    chasing_school_ids,
+    names_school_ids,
+)
 from .briefing_export import as_csv, as_xlsx
 from .oversight import casework_oversight, total
 
@@ -62,6 +68,7 @@ def overview(request):
         "report": SimpleLazyObject(lambda: briefing_cache.report(school_ids, key=key)),
         "report_key": key,
         "casework_totals": total(casework) if casework else None,
+        "can_chase": chasing_school_ids(request.user) != set(),
     }
     return TemplateResponse(request, "training/briefing/overview.html", context)
 
@@ -75,7 +82,13 @@ def school_detail(request, slug):
     return TemplateResponse(
         request,
         "training/briefing/school.html",
-        {"report": report, "entry": report.schools[0], "school": school, "report_year": _current_year()},
+        {
+            "report": report,
+            "entry": report.schools[0],
+            "school": school,
+            "report_year": _current_year(),
+            "can_chase": chasing_school_ids(request.user) != set(),
+        },
     )
 
 

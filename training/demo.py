@@ -1,15 +1,16 @@
 """The demo trust's training: the /training/ page, three modules and LA training records. Idempotent."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from trust.enums import Role
 from trust.models import School
 
 from .builders import build_module, ensure_training_index, question
 from .completion import complete_module
-from .models import LocalAuthorityTraining, TrainingModulePage
+from .models import LocalAuthorityTraining, ReminderRun, TrainingModulePage, TrainingVersion
 
 MODULES = [
     {
@@ -127,4 +128,32 @@ def load() -> dict:
                 course="Designated teacher network: PEP quality",
                 defaults={"provider": f"{school.local_authority} Virtual School", "attended_on": attended},
             )
-    return {"training_index": index, "modules": modules}
+    _head_teachers(User)
+    _published_five_weeks_ago(modules)
+    run = _first_reminders()
+    return {"training_index": index, "modules": modules, "reminder_run": run}
+
+
+def _head_teachers(User):
+    """Each school's designated teacher is also its head teacher (as often in primary schools)."""
+    for school in School.objects.filter(head_teacher__isnull=True):
+        head = User.objects.filter(username=f"dt.{school.slug}@symphony.example").first()
+        if head:
+            school.head_teacher = head
+            school.save(update_fields=["head_teacher"])
+
+
+def _published_five_weeks_ago(modules):
+    """The modules came out five weeks ago, so whoever has not completed them is overdue and escalated."""
+    five_weeks_ago = timezone.now() - timedelta(days=35)
+    TrainingVersion.objects.filter(
+        page_id__in=[m.pk for m in modules.values()], number=1, published_at__gt=five_weeks_ago
+    ).update(published_at=five_weeks_ago)
+
+
+def _first_reminders():
+    """One reminder run, so the demo shows digests and escalations to the executive head and each school's
+    head teacher in Briefing → Reminders. Loading the demo again the same day emails nobody twice."""
+    from .reminders import run_reminders
+
+    return run_reminders(ReminderRun.Trigger.COMMAND)

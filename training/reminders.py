@@ -24,7 +24,7 @@ from trust.models import Membership, School
 
 from .briefing import outstanding_q_for, requirement_flags
 from .briefing_sources import Requirement, all_requirements
-from .models import ReminderRun, TrainingSettings
+from .models import ReminderDigest, ReminderRun, TrainingSettings
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +135,15 @@ def _head_escalation(head, by_school, days) -> EmailMessage:
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [head.email])
 
 
-def head_teacher_escalations(overdue_people, days) -> list[EmailMessage]:
+@dataclass
+class Escalation:
+    head: object
+    message: EmailMessage
+    people: list[OutstandingPerson]
+    schools: list[str] = field(default_factory=list)
+
+
+def head_teacher_escalations(overdue_people, days) -> list[Escalation]:
     """One digest per head teacher still here, listing only their own school(s)' overdue people, by school."""
     if not overdue_people:
         return []
@@ -156,7 +164,15 @@ def head_teacher_escalations(overdue_people, days) -> list[EmailMessage]:
         people = [p for p in overdue_people if school.pk in p.school_ids]
         if people:
             by_head.setdefault(school.head_teacher_id, (school.head_teacher, []))[1].append((school, people))
-    return [_head_escalation(head, by_school, days) for head, by_school in by_head.values()]
+    return [
+        Escalation(
+            head,
+            _head_escalation(head, by_school, days),
+            [p for _school, people in by_school for p in people],
+            [school.name for school, _people in by_school],
+        )
+        for head, by_school in by_head.values()
+    ]
 
 
 def executive_heads():
@@ -169,41 +185,118 @@ def _send(messages):
         get_connection().send_messages(messages)
 
 
-def run_reminders(trigger=ReminderRun.Trigger.COMMAND, *, now=None) -> ReminderRun:
-    """One run: digests to people with anything outstanding, escalations to the executive head."""
+def _what_for(requirements) -> list[dict]:
+    return [{"kind": r.kind, "title": r.title, "version": r.version, "key": r.key} for r in requirements]
+
+
+def _log_digests(run, kind, entries, now) -> set[int]:
+    """Log one digest per (person, kind, day); return the people this run may email.
+
+    Whoever was already logged today (an earlier press, an earlier run, or a run racing this one) keeps
+    that row: the unique constraint refuses this run's, and only the rows that are this run's are sent.
+    """
+    if not entries:
+        return set()
+    today = timezone.localdate(now)
+    ReminderDigest.objects.bulk_create(
+        [
+            ReminderDigest(
+                user=user,
+                kind=kind,
+                sent_on=today,
+                sent_at=now,
+                run=run,
+                reason=run.triggered_by,
+                items=items,
+                school_names=schools,
+            )
+            for user, items, schools in entries
+        ],
+        ignore_conflicts=True,
+    )
+    return set(ReminderDigest.objects.filter(run=run, kind=kind).values_list("user_id", flat=True))
+
+
+def _scope_label(school_ids) -> str:
+    if school_ids is None:
+        return ""
+    return ", ".join(School.objects.filter(pk__in=school_ids).order_by("name").values_list("name", flat=True))
+
+
+def run_reminders(
+    trigger=ReminderRun.Trigger.COMMAND, *, now=None, school_ids=None, requested_by=None, escalate=True
+) -> ReminderRun:
+    """One run: a digest to each person with anything outstanding (in `school_ids`, None: every school) who
+    has not had one today, and, with `escalate`, one escalation to each head (executive head and each
+    school's head teacher) listing people overdue, again at most one a day."""
     config = TrainingSettings.current()
+    now = now or timezone.now()
+    Kind = ReminderDigest.Kind
     with transaction.atomic():
-        run = ReminderRun.objects.create(triggered_by=trigger)
+        run = ReminderRun.objects.create(
+            triggered_by=trigger, requested_by=requested_by, scope=_scope_label(school_ids)
+        )
         if not config.reminders_enabled:
             run.skipped_reason = "Reminders are switched off in Settings → Training and briefing."
             run.finished_at = timezone.now()
             run.save()
             return run
         people = outstanding_people(escalate_after_days=config.escalate_after_days, now=now)
-        messages = [_digest(person) for person in people]
-        overdue_people = [p for p in people if p.overdue]
-        escalations = (
-            [_escalation(head, overdue_people, config.escalate_after_days) for head in executive_heads()]
-            if overdue_people
-            else []
+        if school_ids is not None:
+            people = [p for p in people if p.school_ids & set(school_ids)]
+        claimed = _log_digests(run, Kind.REMINDER, [(p.user, _what_for(p.items), p.schools) for p in people], now)
+        reminded = [p for p in people if p.user.pk in claimed]
+        messages = [_digest(person) for person in reminded]
+        overdue_people = [p for p in people if p.overdue] if escalate else []
+        escalations = []
+        if overdue_people:
+            days = config.escalate_after_days
+            escalations = [
+                Escalation(head, _escalation(head, overdue_people, days), overdue_people) for head in executive_heads()
+            ]
+            escalations += head_teacher_escalations(overdue_people, days)
+        escalated_to = _log_digests(
+            run,
+            Kind.ESCALATION,
+            [
+                (
+                    e.head,
+                    [
+                        {"person": p.user.get_full_name() or p.user.email, "overdue": _what_for(p.overdue)}
+                        for p in e.people
+                    ],
+                    e.schools,
+                )
+                for e in escalations
+            ],
+            now,
         )
-        escalations += head_teacher_escalations(overdue_people, config.escalate_after_days)
+        escalation_messages = [e.message for e in escalations if e.head.pk in escalated_to]
         run.people_outstanding = len(people)
         run.reminders_sent = len(messages)
+        run.already_reminded = len(people) - len(messages)
         run.people_escalated = len(overdue_people)
-        run.escalations_sent = len(escalations)
+        run.escalations_sent = len(escalation_messages)
         run.finished_at = timezone.now()
         run.save()
         log(
             instance=run,
             action="training.reminders_sent",
-            data={"digests": run.reminders_sent, "escalated": run.people_escalated, "trigger": trigger},
+            user=requested_by,
+            data={
+                "digests": run.reminders_sent,
+                "already_reminded": run.already_reminded,
+                "escalated": run.people_escalated,
+                "trigger": trigger,
+                "scope": run.scope or "every school",
+            },
         )
-        transaction.on_commit(lambda: _send(messages + escalations))
+        transaction.on_commit(lambda: _send(messages + escalation_messages))
     logger.info(
-        "Briefing reminders: %s outstanding, %s digests, %s escalated to %s heads",
+        "Briefing reminders: %s outstanding, %s digests (%s already reminded today), %s escalated to %s heads",
         run.people_outstanding,
         run.reminders_sent,
+        run.already_reminded,
         run.people_escalated,
         run.escalations_sent,
     )

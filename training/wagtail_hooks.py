@@ -39,6 +39,7 @@ def register_training_log_actions(actions):
     )
     actions.register_action("training.reminders_sent", "Send reminders", "Sent briefing reminders")
     actions.register_action("training.briefing_export", "Export briefing", "Exported the briefing report")
+    actions.register_action("training.register_export", "Export evidence register", "Exported an evidence register")
     actions.register_action(
         "training.annual_report", "Download annual report", "Downloaded the designated teacher's annual report"
     )

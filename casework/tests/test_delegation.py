@@ -289,7 +289,7 @@ def test_the_children_in_care_gate_stands_in_front_of_delegates(client, personas
     sign_in(client, personas.delegate)
     for url in ("/casework/delegated/", case["url"]):
         response = client.get(url)
-        assert response.status_code == 403 and 'href="/policies/children-in-care/"' in response.content.decode()
+        assert response.status_code == 403 and 'href="/policies/children-in-care/?next=' in response.content.decode()
     assert _post(client, case["url"], "views", childs_views="Changed", carers_views="x").status_code == 403
     assert PEP.objects.get(pk=case["pep"].pk).childs_views == "Old views"
 

@@ -18,7 +18,7 @@ def test_a_designated_teacher_who_has_not_acknowledged_the_policy_is_shown_it_in
     sign_in(client, personas.dt)
     response = client.get("/casework/")
     assert response.status_code == 403
-    assert f'href="{children_in_care_policy.url}"' in response.content.decode()
+    assert f'href="{children_in_care_policy.url}?next=%2Fcasework%2F"' in response.content.decode()
 
 
 def test_acknowledging_the_current_version_opens_casework(client, personas, children_in_care_policy):
@@ -49,7 +49,7 @@ def test_the_gate_stands_in_front_of_every_casework_url_and_the_casework_admin(c
     for url in urls:
         response = client.get(url)
         assert response.status_code == 403, url
-        assert f'href="{children_in_care_policy.url}"' in response.content.decode(), url
+        assert f'href="{children_in_care_policy.url}?next=' in response.content.decode(), url
         assert "no-store" in response["Cache-Control"], url
 
 

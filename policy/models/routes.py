@@ -19,6 +19,7 @@ class AcknowledgeableRoutes:
     def get_context(self, request, *args, form=None, **kwargs):
         from ..audience import is_in_audience, status_for
         from ..forms import AcknowledgementForm
+        from ..next_url import safe_next
         from ..versions import current_version
 
         context = super().get_context(request, *args, **kwargs)
@@ -30,6 +31,7 @@ class AcknowledgeableRoutes:
             status=status,
             published=published,
             body_html=self._body_html_for(request),
+            next_url=safe_next(request, request.POST.get("next") or request.GET.get("next")),
         )
         if status and status.outstanding and published:
             context["form"] = form or AcknowledgementForm(
@@ -58,6 +60,7 @@ class AcknowledgeableRoutes:
         from ..audience import is_in_audience
         from ..enums import AttemptOutcome
         from ..forms import AcknowledgementForm
+        from ..next_url import safe_next
         from ..versions import current_version
 
         if request.method != "POST":
@@ -65,9 +68,10 @@ class AcknowledgeableRoutes:
         published = current_version(self)
         if not (is_in_audience(request.user, self) and self.acknowledgement_required and published):
             raise Http404
+        back = safe_next(request, request.POST.get("next")) or self.url  # e.g. the casework page they came from
         if existing_receipt(request.user, self, published.number):
             messages.info(request, f"You have already acknowledged version {published.number}.")
-            return redirect(self.url)
+            return redirect(back)
         form = AcknowledgementForm(request.POST, page=self, version_number=published.number)
         if not form.is_valid():
             wrong = []
@@ -111,11 +115,11 @@ class AcknowledgeableRoutes:
                 )
         if receipt is None:
             messages.info(request, f"You have already acknowledged version {published.number}.")
-            return redirect(self.url)
+            return redirect(back)
         messages.success(
             request, f"Thank you. You acknowledged version {receipt.version_number} of “{self.title}”."
         )
-        return redirect(self.url)
+        return redirect(back)
 
     def _form_context(self, request, form, wrong=()):
         context = self.get_context(request, form=form)

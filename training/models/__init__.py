@@ -4,13 +4,14 @@ from .briefing_generation import BriefingGeneration
 from .la_training import LocalAuthorityTraining
 from .pages import TrainingIndexPage, TrainingModuleAudience, TrainingModulePage, TrainingRelatedPage
 from .receipts import TrainingAttempt, TrainingCompletion
-from .reminders import ReminderRun
+from .reminders import ReminderDigest, ReminderRun
 from .settings import TrainingSettings
 from .versions import TrainingVersion
 
 __all__ = [
     "BriefingGeneration",
     "LocalAuthorityTraining",
+    "ReminderDigest",
     "ReminderRun",
     "TrainingAttempt",
     "TrainingCompletion",

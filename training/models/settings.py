@@ -23,9 +23,42 @@ class TrainingSettings(BaseSiteSetting):
         help_text="People with something outstanding for longer than this are listed to the executive head.",
     )
 
+    class Frequency(models.TextChoices):
+        WORKING_DAYS = "working_days", "Every working day (Monday to Friday, not bank holidays)"
+        WEEKLY = "weekly", "Once a week, on the day below"
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+
+    reminder_frequency = models.CharField(
+        "How often", max_length=16, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    reminder_weekday = models.PositiveSmallIntegerField(
+        "Day of the week", choices=Weekday.choices, default=Weekday.MONDAY, help_text="For weekly reminders."
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        "Hour (UK time)",
+        default=8,
+        validators=[MinValueValidator(0), MaxValueValidator(23)],
+        help_text="The task worker sends the scheduled reminders from this hour, e.g. 8 for 08:00.",
+    )
+
     panels = [
         FieldPanel("la_training_refresh_months"),
-        MultiFieldPanel([FieldPanel("reminders_enabled"), FieldPanel("escalate_after_days")], heading="Reminders"),
+        MultiFieldPanel(
+            [
+                FieldPanel("reminders_enabled"),
+                FieldPanel("reminder_frequency"),
+                FieldPanel("reminder_weekday"),
+                FieldPanel("reminder_hour"),
+                FieldPanel("escalate_after_days"),
+            ],
+            heading="Reminders",
+        ),
     ]
 
     class Meta:

@@ -7,6 +7,7 @@ LA_KEEPERS = frozenset({"dt", "dt_castle", "admin"})
 BRIEFING = frozenset({"governor", "dt", "dt_castle", "head", "admin"})
 BRIEFING_BROOK = frozenset({"governor", "dt", "head", "admin"})
 REMINDER_RUN_READERS = frozenset({"head", "admin"})
+CHASERS = frozenset({"dt", "dt_castle", "head"})
 MATRIX_CERTIFICATE = "private/la-training/url-matrix-certificate.pdf"
 
 
@@ -37,6 +38,11 @@ def build_world(personas):
     return {"training_receipt": receipt, "la_record": record, "reminder_run": run}
 
 
+def _register_key(world):
+    receipt = world["training_receipt"]
+    return f"training-{receipt.page_id}-v{receipt.version_number}"
+
+
 EXPECTATIONS = [
     Expect("training/receipts/", "/training/receipts/", allowed=EVERYONE, note="each person sees their own"),
     Expect(
@@ -58,6 +64,21 @@ EXPECTATIONS = [
     ),
     Expect("briefing/", "/briefing/", allowed=BRIEFING, note="staff and no role: 403"),
     Expect("briefing/export/<str:fmt>/", "/briefing/export/csv/", allowed=BRIEFING),
+    Expect("briefing/register/", "/briefing/register/", allowed=BRIEFING, note="staff and no role: 403"),
+    Expect("briefing/register/mine/", "/briefing/register/mine/", allowed=EVERYONE, note="each person's own history"),
+    Expect(
+        "briefing/register/<str:key>/",
+        lambda w: f"/briefing/register/{_register_key(w)}/",
+        allowed=BRIEFING,
+        note="governors and administrators: counts only",
+    ),
+    Expect(
+        "briefing/register/<str:key>/export/<str:fmt>/",
+        lambda w: f"/briefing/register/{_register_key(w)}/export/csv/",
+        allowed=BRIEFING,
+    ),
+    Expect("briefing/reminders/", "/briefing/reminders/", allowed=CHASERS, note="the digest log and Send now"),
+    Expect("briefing/reminders/send/", "/briefing/reminders/send/", note="POST only: every GET is 405"),
     Expect("briefing/<slug:slug>/", "/briefing/brook/", allowed=BRIEFING_BROOK, note="other schools: 404"),
     Expect("briefing/<slug:slug>/export/<str:fmt>/", "/briefing/brook/export/xlsx/", allowed=BRIEFING_BROOK),
     Expect(
