@@ -38,7 +38,7 @@ def test_until_acknowledged_the_front_end_and_the_admin_show_the_chosen_policy_a
         page = response.content.decode()
         assert "Our looked-after children policy" in page, url
         assert "(version 1)" in page, url
-        assert f'href="{gate_policy.url}"' in page, url
+        assert f'href="{gate_policy.url}?next=' in page, url
 
 
 def test_acknowledging_opens_the_front_end_and_the_admin(client, personas, gate_policy):
