@@ -10,15 +10,15 @@ DEPLOY_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production \
 	CASE_AUDIT_HMAC_KEY=check-deploy-dummy-case-audit-key-0123456789-abcdefghij
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint check-migrations check-deploy pytest bench audit clean
+.PHONY: help run test lint check-migrations check-deploy pytest bench audit clean lock-requirements upgrade-requirements
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-18s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# Installs exactly the lock file: every package, its version and its hashes (pip itself included).
+$(BIN)/.installed: requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
 
 run: $(BIN)/.installed ## Serve the portal with the demo trust on http://127.0.0.1:$(PORT) (SQLite, local files)
@@ -51,3 +51,15 @@ bench: $(BIN)/.installed ## Benchmarks against the bare request (see bench/READM
 
 clean: ## Remove the virtualenv, the SQLite database and local media
 	rm -rf $(VENV) db.sqlite3 media
+
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host
+
+lock-requirements: $(BIN)/.installed ## Re-lock after editing requirements*.txt (keeps every other version)
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
+
+upgrade-requirements: $(BIN)/.installed ## Move the unpinned (indirect) dependencies to their newest versions, on purpose
+	$(PIP_COMPILE) --upgrade --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --upgrade --output-file requirements-dev.lock requirements-dev.txt
+	@echo "Review the lock files' diff, run make test, and commit them together."

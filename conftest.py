@@ -16,6 +16,15 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_sessionstart(session):
+    # The suite runs in random order (pytest-randomly); its own header line is hidden by -q, so say the seed
+    # that repeats this order. `-p no:randomly` runs the files in order, as written.
+    seed = getattr(session.config.option, "randomly_seed", None)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if isinstance(seed, int) and reporter is not None:
+        reporter.write_line(f"Random test order: repeat it with --randomly-seed={seed}")
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Wagtail caches the site root; allauth keeps rate limits in the cache.

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from trust.enums import Role
+from trust.links import site_url
 from trust.models import Membership
 
 from . import audit
@@ -74,7 +75,7 @@ def reject(request, transition):
         }
         return no_store(render(request, "casework/receive.html", context))
     if not transition.is_rejected:
-        page_url = request.build_absolute_uri(reverse("casework:transition", args=[transition.pk]))
+        page_url = site_url(reverse("casework:transition", args=[transition.pk]))
         with transaction.atomic():
             transition.reject(name, reason, audit.client_ip(request))
             audit.record(request, AuditAction.REJECT, transition, detail="transfer rejected by the receiving school")

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from trust.access import current_memberships, own_school_ids
 from trust.enums import Role
+from trust.links import site_url
 from trust.models import School
 from trust.school_days import MissingTermDates
 from trust.storage_faults import STORAGE_ERRORS, STORAGE_UNAVAILABLE, storage_unavailable
@@ -302,7 +303,7 @@ def transition_detail(request, pk):
             messages.error(request, problem)
         else:
             token = transition.issue_link(request.user)
-            link = request.build_absolute_uri(f"{reverse('casework:receive_start')}?{urlencode({'link': token})}")
+            link = site_url(f"{reverse('casework:receive_start')}?{urlencode({'link': token})}")
             send_mail(
                 f"{transition.what_is_sent_heading} for a child joining your school",
                 f"The designated teacher at {child.school.name} has sent the {transition.what_is_sent} for a child "
@@ -752,7 +753,7 @@ def _tell_the_designated_teachers(request, child, reference, event):
     if not emails:
         return
     dpo = request.user.get_full_name() or request.user.email
-    link = request.build_absolute_uri(reverse("casework:child", args=[child.pk]))
+    link = site_url(reverse("casework:child", args=[child.pk]))
     subject = f"Subject access export of a child's record at {child.school.name}"
     body = (
         f"A subject access export of a child's record at {child.school.name} was made by {dpo}, "

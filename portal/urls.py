@@ -16,6 +16,11 @@ def no_password_door(request, **kwargs):
     raise Http404
 
 
+@login_not_required
+def not_found(request, **kwargs):
+    raise Http404
+
+
 to_allauth = login_not_required(RedirectView.as_view(pattern_name="account_login", query_string=True))
 
 urlpatterns = [
@@ -29,6 +34,8 @@ urlpatterns = [
     path("_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/", no_password_door),
     path("documents/authenticate_with_password/<int:restriction_id>/", no_password_door),
     path("admin/", include(wagtailadmin_urls)),
+    # allauth's old /accounts/social/ addresses only redirect to /accounts/3rdparty/, and nothing links there.
+    path("accounts/social/<path:rest>", not_found),
     path("accounts/", include("allauth.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path(

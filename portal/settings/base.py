@@ -9,6 +9,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_float, env_int, env_list, env_str
+from .sso import sign_in_origins, sso_apps
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.usersessions",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -249,6 +252,21 @@ MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY")  # defaults to a key derived 
 # Activity tracking writes to the database on every request; the sessions list shows sign-in time and address.
 USERSESSIONS_TRACK_ACTIVITY = False
 
+# Single sign-on (portal/settings/sso.py; off while the SSO_* variables are unset). Only people already in
+# the portal may use it (trust/sso.py); nobody is ever signed up by it.
+SOCIALACCOUNT_ADAPTER = "trust.sso.ExistingStaffOnlyAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "trust.sso.CheckedOpenIDConnectProvider",
+        "APPS": sso_apps(),
+    }
+}
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # trust/sso.py matches the person itself, by a checked address
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+
 # Passwords: Argon2id (trust/hashers.py); the others only verify older hashes, re-made at next sign-in.
 PASSWORD_HASHERS = [
     "trust.hashers.Argon2idPasswordHasher",
@@ -290,6 +308,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+# Signing in with a provider posts to allauth, which redirects to the provider: form-action must allow it.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sign_in_origins(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])
 
 # --- Wagtail ------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Symphony Learning Trust staff portal"

@@ -86,18 +86,25 @@ def test_the_command_imports_a_good_file(personas, tmp_path):
     path = tmp_path / "staff.csv"
     path.write_text(GOOD)
     out = io.StringIO()
-    call_command("import_staff", "brook", str(path), stdout=out)
+    call_command("import_staff", "brook", str(path), "--confirm-deactivations", "2", stdout=out)  # brook's staff and governor
     assert "Brook Primary School: 2 people added" in out.getvalue()
 
 
-def test_trust_administrator_imports_through_the_admin(client, personas):
+def test_trust_administrator_imports_through_the_admin_after_a_preview(client, personas):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     sign_in(client, personas.admin)
-    upload = SimpleUploadedFile("staff.csv", GOOD.encode(), content_type="text/csv")
-    response = client.post("/admin/trust/import-staff/", {"school": personas.brook.pk, "file": upload}, follow=True)
+    keep = "staff@symphony.example,Sam,Staff,staff,\ngovernor@symphony.example,Gill,Governor,governor,\ndt@symphony.example,Dee,Tee,designated teacher;staff,\n"
+    upload = SimpleUploadedFile("staff.csv", (GOOD + keep).encode(), content_type="text/csv")
+    response = client.post("/admin/trust/import-staff/", {"school": personas.brook.pk, "file": upload})
+    assert "Nothing has been saved yet" in response.content.decode()
+    assert not User.objects.filter(email="ann.ash@symphony.example").exists()
+    response = client.post(
+        "/admin/trust/import-staff/", {"action": "confirm", "digest": response.context["plan"].digest}, follow=True
+    )
     assert response.status_code == 200
     assert "Brook Primary School: 2 people added" in response.content.decode()
+    assert User.objects.filter(email="ann.ash@symphony.example").exists()
 
 
 def test_the_admin_upload_shows_every_bad_line(client, personas):
