@@ -82,13 +82,16 @@ def people_around(child, placements):
 def plan_of(child, peps, today=None):
     """The rest of the plan around the child's PEPs (already loaded, newest first): one query per list."""
     placements = list(Placement.objects.filter(child=child).order_by("-starts_on", "-pk"))
+    documents = list(CaseDocument.objects.filter(child=child).order_by("-uploaded_at", "-pk"))
+    for document in documents:
+        document.child = child  # each document's retention date reads the child's date of birth
     return {
         "current_pep": current_pep(peps, today),
         "linked_plans": list(LinkedPlan.objects.filter(child=child).select_related("document").order_by("-dated")),
         # Reviews: the child page's are prefetched already (the deadlines use them).
         "reviews": sorted(child.reviews.all(), key=lambda r: (r.held_on, r.pk), reverse=True),
         "activities": list(Activity.objects.filter(child=child).select_related("target").order_by("-starts_on")),
-        "documents": list(CaseDocument.objects.filter(child=child).order_by("-uploaded_at", "-pk")),
+        "documents": documents,
         "placements": placements,
         "placement_moves": max(len(placements) - 1, 0),
         "people": people_around(child, placements),

@@ -602,6 +602,7 @@ class PPPlusRateAdmin(ModelAdmin):
     menu_icon = "tag"
     permission_helper_class = PPPlusRatePermissionHelper
     button_helper_class = CaseworkButtonHelper
+    index_view_class = CaseworkIndexView  # applies only declared filters: no parameter becomes an ORM lookup
     history_view_enabled = False
     inspect_view_enabled = True
     list_export = ()

@@ -47,6 +47,7 @@ def _target(pep, **extra):
         "who": "Class teacher",
         "status": "not_started",
         "ppplus_allocated": "0",
+        "ppplus_spent": "0",
         "progress_notes-TOTAL_FORMS": "0",
         "progress_notes-INITIAL_FORMS": "0",
         "progress_notes-MIN_NUM_FORMS": "0",
