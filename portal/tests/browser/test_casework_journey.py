@@ -55,7 +55,10 @@ def private_media(settings, tmp_path):
 
 
 @pytest.mark.usefixtures("private_media", "demo")
-def test_designated_teacher_records_a_child_uploads_a_document_and_sends_the_records_once(page, chromium, live_server):
+def test_designated_teacher_records_a_child_uploads_a_document_and_sends_the_records_once(
+    page, chromium, live_server, settings
+):
+    settings.WAGTAILADMIN_BASE_URL = live_server.url  # links in emails name the configured site, never the request's host
     from casework.deadlines import DeadlineEngine
     from casework.models import CaseDocument, Child, LocalAuthority
     from trust.models import School
