@@ -25,6 +25,21 @@ def pytest_sessionstart(session):
         reporter.write_line(f"Random test order: repeat it with --randomly-seed={seed}")
 
 
+def _runs_outside_a_transaction(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    flagged = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    return bool(flagged) or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that commit (live servers, transaction=True) run after every test that rolls back, whatever the
+    random order: each one empties the database when it ends and restores the migrated data only for the next
+    such test (serialized_rollback), so a rolled-back test after it would find no groups or content types.
+    pytest-django sorts them last, but pytest-randomly shuffles after it; the stable sort keeps the shuffle."""
+    items.sort(key=_runs_outside_a_transaction)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Wagtail caches the site root; allauth keeps rate limits in the cache.

@@ -155,7 +155,7 @@ def command_db(tmp_path):
     return tmp_path
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_commands_import_a_file_and_count_on_it(command_db):
     path = command_db / "brook.ics"
     path.write_bytes(STYLES["whole term with the half term inside it"])
@@ -171,7 +171,7 @@ def test_the_commands_import_a_file_and_count_on_it(command_db):
     assert manage("add_days", "brook", "2026-10-22", "3", "calendar").stdout.strip().splitlines()[-1] == "2026-10-25"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_import_command_refuses_with_its_reasons(command_db):
     path = command_db / "odd.ics"
     path.write_bytes(ics(("Autumn 1", *all_day("20260903", "20261024")), ("Harvest festival", *all_day("20261002", "20261003"))))
