@@ -144,6 +144,22 @@ def test_staff_and_people_without_a_role_are_refused(client, personas, world, na
     assert get(client, getattr(personas, name), url(world["everyone"], "export/csv/")).status_code == 403
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{"school": "nowhere"}, {"school": "brook\x00"}, {"school": "x" * 5000}, {"school": "castle%"}],
+    ids=["unknown", "nul", "huge", "wildcard"],
+)
+def test_a_school_filter_that_names_no_school_of_theirs_is_404_never_500(client, personas, world, query):
+    assert get(client, personas.dt, url(world["everyone"], **query)).status_code == 404
+    assert get(client, personas.dt, url(world["everyone"], "export/csv/", **query)).status_code == 404
+
+
+def test_an_unknown_role_status_or_parameter_is_ignored(client, personas, world):
+    odd = {"role": "superuser\x00", "status": "x" * 5000, "user__password__startswith": "a"}
+    html = get(client, personas.dt, url(world["everyone"], **odd)).content.decode()
+    assert personas.staff.get_full_name() in html and personas.governor.get_full_name() in html
+
+
 def test_an_unknown_version_or_format_is_404(client, personas, world):
     assert get(client, personas.head, "/briefing/register/policy-999-v1/").status_code == 404
     assert get(client, personas.head, url(world["everyone"], "export/doc/")).status_code == 404
