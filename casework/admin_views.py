@@ -38,7 +38,8 @@ def preset_from_query(model, query, user) -> dict:
         if raw is None:
             continue
         field_names = {f.name for f in model._meta.get_fields()}
-        if name not in field_names or not raw.isdigit():
+        # ASCII digits of a size an id can have: "²" or 5,000 nines would reach int() or the database as a 500.
+        if name not in field_names or not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
             raise Http404
         found = related.objects.for_user(user).filter(pk=int(raw))
         if related is PEP:

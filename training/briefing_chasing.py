@@ -8,6 +8,7 @@ unique constraint: pressing again sends nobody a second one), and says how many 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -76,6 +77,8 @@ def send_now(request):
     school_ids = _chase_scope(request)
     slug = request.POST.get("school") or ""
     if slug:
+        if not slug_re.fullmatch(slug):
+            raise Http404  # a NUL byte or a huge value never reaches the database
         school = get_object_or_404(School, slug=slug)
         if school_ids is not None and school.pk not in school_ids:
             raise Http404

@@ -221,6 +221,8 @@ def test_a_preset_outside_the_persons_schools_is_not_found(client, personas, two
     assert client.get(f"/admin/casework/target/create/?pep={castle_pep.pk}").status_code == 404
     assert client.get(f"/admin/casework/review/create/?child={castle_pep.child_id}").status_code == 404
     assert client.get("/admin/casework/review/create/?child=not-a-number").status_code == 404
+    for odd in ("\u00b2", "9" * 5000, "99999999999999999999", "1\x00"):
+        assert client.get("/admin/casework/review/create/", {"child": odd}).status_code == 404, repr(odd[:20])
     assert client.get(f"/admin/casework/review/create/?pep={two['mine']['pep'].pk}").status_code == 404  # no pep field
 
 

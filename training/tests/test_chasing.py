@@ -89,6 +89,8 @@ def test_a_designated_teacher_reminds_only_their_own_schools(
     assert ReminderRun.objects.get().requested_by == personas.dt
     assert client.post("/briefing/reminders/send/", {"school": "castle"}).status_code == 404
     assert client.post("/briefing/reminders/send/", {"school": "nowhere"}).status_code == 404
+    assert client.post("/briefing/reminders/send/", {"school": "brook\x00"}).status_code == 404
+    assert client.post("/briefing/reminders/send/", {"school": "b" * 5000}).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["staff", "governor", "admin", "dpo", "nobody"])
