@@ -40,8 +40,8 @@ def _confirm(request):
     except PlanChanged:
         return _preview(request, plan_import(school, stored["text"]), warning=changed)
     del request.session[PREVIEW_SESSION_KEY]
-    invited = send_invitations(result.new_users, school)
-    messages.success(request, f"{school.name}: {plan.summary()} {invited} invitations sent.")
+    sent = send_invitations(result.new_users, school)
+    messages.success(request, f"{school.name}: {plan.summary()} {sent}")
     return redirect("trust_import_staff")
 
 

@@ -17,7 +17,7 @@ from conftest import sign_in
 from trust.enums import Role
 from trust.models import Membership
 from trust.staff_import import plan_import
-from trust.tests.factories import MembershipFactory, UserFactory
+from trust.tests.factories import MembershipFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -193,13 +193,69 @@ def test_the_invitation_link_expires(client, personas, settings):
     assert not User.objects.get(email="ann.ash@symphony.example").has_usable_password()
 
 
-def test_new_starters_on_single_sign_on_get_no_password_invitation(client, personas, settings):
+def sso_on(settings, *apps):
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [
+        {"provider_id": provider_id, "name": name, "settings": {"domains": ["symphony.example"], "trust_provider_mfa": False}}
+        for provider_id, name in apps
+    ]}}
+
+
+def test_new_starters_on_single_sign_on_get_a_welcome_not_a_password_invitation(client, personas, settings):
     set_names(personas)
-    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [{"provider_id": "microsoft", "settings": {"domains": ["symphony.example"]}}]}}
+    sso_on(settings, ("microsoft", "Microsoft"))
     sign_in(client, personas.admin)
-    response = confirm(client, upload(client, personas.brook, HEADER + BROOK_NOW + "ann.ash@symphony.example,Ann,Ash,staff,\n"))
-    assert "0 invitations sent" in response.content.decode()
-    assert mail.outbox == []
+    upload_response = upload(client, personas.brook, HEADER + BROOK_NOW + "ann.ash@symphony.example,Ann,Ash,staff,\n")
+    # The confirming request names another host: the email's link still uses the configured site address.
+    response = confirm(client, upload_response, HTTP_HOST="localhost")
+    assert "0 invitations sent, 1 welcome emails (single sign-on) sent." in response.content.decode()
+    [welcome] = mail.outbox
+    assert welcome.to == ["ann.ash@symphony.example"]
+    assert welcome.subject == "[Symphony staff portal] Welcome to the staff portal: sign in with Microsoft 365"
+    assert welcome.body == (
+        "Hello Ann,\n\n"
+        "Brook Primary School has added you to the Symphony Learning Trust staff portal.\n"
+        "You sign in with your school Microsoft 365 account, ann.ash@symphony.example: you do not need another password.\n\n"
+        'Go to http://testserver/accounts/login/ and choose "Sign in with Microsoft".\n'
+    )
+    assert "password/reset" not in welcome.body and "localhost" not in welcome.body
+    assert not User.objects.get(email="ann.ash@symphony.example").has_usable_password()
+
+
+def test_a_welcome_to_a_role_that_needs_mfa_says_an_authenticator_app_follows(personas, settings, tmp_path):
+    sso_on(settings, ("microsoft", "Microsoft"), ("google", "Google"))
+    path = tmp_path / "staff.csv"
+    path.write_text(HEADER + "priya.shah@symphony.example,Priya,Shah,designated teacher;staff,Designated teacher\n")
+    out = io.StringIO()
+    SchoolFactory(slug="willow", name="Willow Primary School")
+    call_command("import_staff", "willow", str(path), stdout=out)
+    assert "0 invitations sent, 1 welcome emails (single sign-on) sent." in out.getvalue()
+    [welcome] = mail.outbox
+    assert "your school Microsoft 365 or Google Workspace account" in welcome.body
+    assert 'choose "Sign in with Microsoft" or "Sign in with Google".' in welcome.body
+    assert "Your role also needs a code from an authenticator app" in welcome.body
+
+
+def test_when_the_trust_relies_on_the_providers_mfa_the_welcome_does_not_promise_an_app(personas, settings, tmp_path):
+    sso_on(settings, ("microsoft", "Microsoft"))
+    settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]["settings"]["trust_provider_mfa"] = True
+    path = tmp_path / "staff.csv"
+    path.write_text(HEADER + "priya.shah@symphony.example,Priya,Shah,designated teacher;staff,Designated teacher\n")
+    SchoolFactory(slug="willow", name="Willow Primary School")
+    call_command("import_staff", "willow", str(path), stdout=io.StringIO())
+    [welcome] = mail.outbox
+    assert "authenticator app" not in welcome.body
+
+
+def test_with_single_sign_on_on_a_starter_outside_its_domains_still_gets_a_password_invitation(client, personas, settings):
+    set_names(personas)
+    sso_on(settings, ("microsoft", "Microsoft"))
+    sign_in(client, personas.admin)
+    response = confirm(client, upload(client, personas.brook, HEADER + BROOK_NOW + "visiting@music.example,Val,Visit,staff,\n"))
+    assert "1 invitations sent, 0 welcome emails (single sign-on) sent." in response.content.decode()
+    [invitation] = mail.outbox
+    assert invitation.to == ["visiting@music.example"]
+    assert re.search(r"http://testserver/accounts/password/reset/key/\S+/", invitation.body)
+    assert "Sign in with" not in invitation.body
 
 
 def test_a_password_reset_email_links_to_the_site_address_not_the_requests_host(client, personas):

@@ -50,5 +50,5 @@ class Command(BaseCommand):
                 f"deactivated, more than a tenth. Run again with --confirm-deactivations {count} if that is right."
             )
         result = apply_plan(plan)
-        invited = send_invitations(result.new_users, target)
-        self.stdout.write(f"{target.name}: {plan.summary()} {invited} invitations sent.")
+        sent = send_invitations(result.new_users, target)
+        self.stdout.write(f"{target.name}: {plan.summary()} {sent}")
