@@ -3,6 +3,8 @@
 // The person who signs in next is set by the test: POST /test/next-login with
 // {"sub", "email", "email_verified", "given_name", "family_name", "hd", "amr": ["pwd", "mfa"]}.
 // POST /test/wrong-keys makes /jwks publish a key that signs nothing (a forged ID token, as the portal sees it).
+// With "password" in next-login, the person signs in at the provider's own pages, as in a browser: a sign-in
+// form (their email and that password) and then a consent page; without it the interaction finishes at once.
 // Test-only: never run this anywhere people sign in.
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
@@ -48,6 +50,63 @@ async function readJson(req) {
   return JSON.parse(Buffer.concat(chunks).toString() || '{}');
 }
 
+const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(res, title, body, status = 200) {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head>` +
+      `<body><main><h1>${escape(title)}</h1>${body}</main></body></html>`,
+  );
+}
+
+function loginPage(res, uid, error = '') {
+  page(res, 'Sign in to your account', `${error ? `<p role="alert">${escape(error)}</p>` : ''}
+    <form method="post" action="/interaction/${uid}/login">
+      <label for="email">Email</label> <input id="email" name="email" type="email" autocomplete="username">
+      <label for="password">Password</label> <input id="password" name="password" type="password">
+      <button type="submit">Sign in</button>
+    </form>`, error ? 400 : 200);
+}
+
+function consentPage(res, uid, details) {
+  const scopes = details.params.scope.split(' ').map((s) => `<li>${escape(s)}</li>`).join('');
+  page(res, 'Permissions requested', `<p>${escape(details.params.client_id)} would like to:</p><ul>${scopes}</ul>
+    <form method="post" action="/interaction/${uid}/confirm"><button type="submit">Accept</button></form>`);
+}
+
+async function readForm(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+}
+
+// The provider's own pages: who signs in is checked against the test's next login (email and password).
+async function interactionPage(req, res) {
+  const uid = req.url.split('/')[2];
+  const details = await provider.interactionDetails(req, res);
+  if (req.method === 'GET') {
+    if (details.prompt.name === 'login') loginPage(res, uid);
+    else consentPage(res, uid, details);
+    return;
+  }
+  const { sub, password, amr = ['pwd'], ...claims } = nextLogin;
+  if (req.url.endsWith('/login')) {
+    const form = await readForm(req);
+    if ((form.email || '').toLowerCase() !== claims.email.toLowerCase() || form.password !== password) {
+      loginPage(res, uid, 'Your account or password is incorrect.');
+      return;
+    }
+    accounts.set(sub, claims);
+    await provider.interactionFinished(req, res, { login: { accountId: sub, amr } }, { mergeWithLastSubmission: false });
+    return;
+  }
+  const grant = new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+  grant.addOIDCScope(details.params.scope);
+  await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, {
+    mergeWithLastSubmission: true,
+  });
+}
+
 // Signs in whoever the test chose, with the authentication methods it chose, and grants the scopes asked.
 async function finishInteraction(req, res) {
   const details = await provider.interactionDetails(req, res);
@@ -77,6 +136,8 @@ const server = http.createServer(async (req, res) => {
       res.writeHead(204).end();
     } else if (req.method === 'GET' && req.url === '/jwks' && publishWrongKeys) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(wrongJwks);
+    } else if (req.url.startsWith('/interaction/') && nextLogin && nextLogin.password) {
+      await interactionPage(req, res);
     } else if (req.method === 'GET' && req.url.startsWith('/interaction/')) {
       await finishInteraction(req, res);
     } else {
