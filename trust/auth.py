@@ -2,13 +2,21 @@
 
 import base64
 import hashlib
+import time
 from urllib.parse import quote
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.urls import reverse
+
+
+def signed_in_with_sso_since(request, moment: float) -> bool:
+    records = get_authentication_records(request, request.user)
+    return any(r.get("method") == "socialaccount" and r.get("at", 0) >= moment for r in records)
 
 
 class NoSignupAccountAdapter(DefaultAccountAdapter):
@@ -29,6 +37,17 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
 
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return site_url(path.replace("UID-KEY", quote(key)))
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        """A person on single sign-on only has no password (and, before enrolling, no code) to confirm again:
+        allauth would refuse them the authenticator set-up their role needs. Their sign-in with the provider
+        within the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds stands for it instead."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = self.request
+        if request is None or not request.user.is_authenticated or request.user.has_usable_password():
+            return True
+        return not signed_in_with_sso_since(request, time.time() - account_settings.REAUTHENTICATION_TIMEOUT)
 
     def get_login_stages(self):
         # After single sign-on the trust may rely on the provider's MFA (trust/sso.py).

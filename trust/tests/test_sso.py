@@ -230,3 +230,29 @@ def test_the_security_page_shows_the_mfa_choice(client, sso, personas):
     assert "the portal asks for its own code after Microsoft sign-in" in page
     sso(trust_mfa=True)
     assert "the trust relies on Microsoft's MFA" in client.get("/accounts/2fa/").content.decode()
+
+
+def test_an_sso_only_starter_whose_role_needs_mfa_can_set_up_the_authenticator_app_after_signing_in(client, sso, idp, personas):
+    """They have no password to confirm and no code yet: their fresh sign-in with the provider stands for it."""
+    from trust.enums import Role
+    from trust.tests.factories import MembershipFactory, UserFactory
+
+    starter = UserFactory(email="priya.shah@symphony.example", first_name="Priya", last_name="Shah")
+    starter.set_unusable_password()
+    starter.save()
+    MembershipFactory(user=starter, role=Role.DESIGNATED_TEACHER, school=personas.brook)
+    response = sign_in_with(client, idp, "microsoft", person("priya.shah@symphony.example", sub="sub-priya"))
+    assert signed_in_user(client) == starter
+    assert client.get(response["Location"]).url == "/accounts/2fa/totp/activate/"  # the portal asks her to enrol
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    assert "Authenticator secret" in page.content.decode()
+
+
+def test_a_password_account_is_still_asked_for_its_password_before_setting_up_an_app(client, personas):
+    from trust.tests.factories import PASSWORD
+
+    client.post("/accounts/login/", {"login": personas.staff.email, "password": PASSWORD})
+    assert signed_in_user(client) == personas.staff
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/reauthenticate/")

@@ -173,3 +173,18 @@ def test_when_the_trust_relies_on_microsofts_mfa_a_token_that_says_so_skips_the_
     assert "Designated teacher, Willow Primary School" in page.inner_text("header")
     page.goto("/casework/")
     assert urlparse(page.url).path == "/casework/"
+
+
+def test_at_her_first_sign_in_the_imported_teacher_sets_up_the_authenticator_app_her_welcome_promised(page, idp, imported_starter, live_server):
+    priya, welcome = imported_starter
+    assert "the first time you sign in, the portal shows you how to set one up" in welcome.body
+    page.goto("/accounts/login/")
+    sign_in_at_the_provider(page, idp, STARTER)
+    page.wait_for_url(f"{live_server.url}/accounts/2fa/totp/activate/**")
+    secret = page.get_by_label("Authenticator secret").input_value()  # what her phone's app stores
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    page.wait_for_url(lambda url: "/totp/activate/" not in url)
+    page.goto("/casework/")
+    assert urlparse(page.url).path == "/casework/"
+    assert TOTP(priya.authenticator_set.get(type="totp")).validate_code(totp_code(secret)) is not None
