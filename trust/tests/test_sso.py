@@ -93,6 +93,7 @@ def signed_in_user(client):
 def test_the_sign_in_page_offers_each_provider_switched_on(client, sso):
     page = client.get("/accounts/login/").content.decode()
     assert "/accounts/oidc/microsoft/login/" in page and "/accounts/oidc/google/login/" in page
+    assert ">Sign in with Microsoft</a>" in page and ">Sign in with Google</a>" in page
 
 
 def test_no_provider_is_offered_when_sso_is_off(client, settings):
