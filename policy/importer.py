@@ -5,6 +5,7 @@ Plain text: a short line standing alone, without closing punctuation, is a headi
 the document's cover: the title (a line containing "Policy"), the adoption date and the review.
 """
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -246,17 +247,68 @@ def parse_html(html: str) -> ImportedPolicy:
 
 
 def parse_docx(path: Path) -> ImportedPolicy:
-    import mammoth
-
     with open(path, "rb") as handle:
-        result = mammoth.convert_to_html(handle)
-    return parse_html(result.value)
+        return _parse_docx_bytes(path.name, handle.read())
 
 
 def parse_file(path: Path) -> ImportedPolicy:
-    suffix = path.suffix.lower()
+    if path.suffix.lower() not in (".docx", ".txt", ".text", ".md"):
+        raise PolicyImportError(f"Cannot import {path.name}: use a Word (.docx) or plain-text (.txt) file.")
+    return parse_upload(path.name, path.read_bytes())
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a Word file is a zip: refuse one that unpacks to more than this
+
+
+def parse_upload(name: str, data: bytes) -> ImportedPolicy:
+    """A file as uploaded (the admin's import page) or read from disk: every way it can be wrong is a
+    `PolicyImportError` with a message a person can act on."""
+    name = name or ""
+    if "\x00" in name or len(name) > 255:
+        raise PolicyImportError("The file's name cannot be used. Rename the file and upload it again.")
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".docx", ".txt", ".text", ".md"):
+        raise PolicyImportError(
+            f"Cannot import {name}: use a Word (.docx) or plain-text (.txt) file. "
+            "An older Word (.doc) file or a PDF can be saved as .docx from Word."
+        )
+    if not data:
+        raise PolicyImportError(f"{name} is empty.")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise PolicyImportError(f"{name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
     if suffix == ".docx":
-        return parse_docx(path)
-    if suffix in (".txt", ".text", ".md"):
-        return parse_text(path.read_text(encoding="utf-8-sig"))
-    raise PolicyImportError(f"Cannot import {path.name}: use a Word (.docx) or plain-text (.txt) file.")
+        policy = _parse_docx_bytes(name, data)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PolicyImportError(f"{name} is not plain UTF-8 text. Save it as .txt (UTF-8) or as .docx.") from exc
+        if "\x00" in text:
+            raise PolicyImportError(f"{name} is not plain text (it holds a NUL character). Save it as .txt or .docx.")
+        policy = parse_text(text)
+    if not policy.blocks:
+        raise PolicyImportError(f"{name} has no text to import.")
+    return policy
+
+
+def _parse_docx_bytes(name: str, data: bytes) -> ImportedPolicy:
+    import zipfile
+
+    import mammoth
+
+    not_word = (
+        f"{name} is not a Word document that can be read (it may be damaged). Open it in Word and save it as .docx."
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise PolicyImportError(not_word)
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise PolicyImportError(f"{name} is too large to import.")
+        result = mammoth.convert_to_html(io.BytesIO(data))
+    except PolicyImportError:
+        raise
+    except Exception as exc:  # mammoth and zipfile raise many kinds (BadZipFile, KeyError, XML errors)
+        raise PolicyImportError(not_word) from exc
+    return parse_html(result.value.replace("\x00", ""))

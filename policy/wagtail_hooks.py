@@ -1,9 +1,9 @@
-"""Registration only: the dashboard panel, the admin review panel, log actions, delete protection."""
+"""Registration only: the dashboard panel, the admin review panel, log actions, delete protection, policy import."""
 
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -65,6 +65,7 @@ def register_policy_log_actions(actions):
     actions.register_action("policy.version_recorded", "Record policy version", "Recorded a policy version")
     actions.register_action("policy.acknowledged", "Acknowledge", "Acknowledged")
     actions.register_action("policy.acknowledged_on_paper", "Record paper acknowledgement", "Recorded a paper acknowledgement")
+    actions.register_action("policy.imported", "Import policy", "Imported a policy as a draft")
 
 
 def _has_versions(pages) -> bool:
@@ -121,3 +122,25 @@ def register_paper_acknowledgement_menu_item():
     return TrustAdminMenuItem(
         "Paper acknowledgement", reverse("policy_record_on_paper"), icon_name="doc-full", order=9100
     )
+
+
+class PolicyImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .import_views import policy_index_for
+
+        return policy_index_for(request.user) is not None
+
+
+@hooks.register("register_admin_urls")
+def register_policy_import_urls():
+    from .import_views import create, upload
+
+    return [
+        path("policies/import/", upload, name="policy_import"),
+        path("policies/import/create/", create, name="policy_import_create"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_policy_import_menu_item():
+    return PolicyImportMenuItem("Import a policy", reverse("policy_import"), icon_name="upload", order=9050)

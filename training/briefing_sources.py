@@ -35,6 +35,7 @@ class Requirement:
     school_ids: frozenset | None  # None: every school
     url: str = ""
     since: datetime | None = None  # when it was asked of everyone: publication of the module or version
+    until: datetime | None = None  # an earlier version (evidence register only): when the next one replaced it
 
     def applies(self, user_field="user_id", joined_by: date | None = None):
         """Whether this applies to the person; with `joined_by`, only through roles held since that day."""

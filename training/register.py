@@ -1,5 +1,5 @@
-"""The evidence register: for one current policy, guidance or training version, each person in its audience
-with their status and the evidence behind it (the receipt's reference and hash, and for paper, who
+"""The evidence register: for one policy, guidance or training version (the current one or an earlier
+one), each person in its audience with their status and the evidence behind it (the receipt's reference and hash, and for paper, who
 recorded it and why).
 
 The audience is each app's own rule (`Requirement._audience()`: policy.audience for policies and
@@ -10,11 +10,13 @@ the requirements, the audience's memberships (with user and school), the receipt
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from trust.enums import Role
 
-from .briefing_sources import Requirement, all_requirements
+from . import register_versions
+from .briefing_sources import Requirement
 from .models import TrainingCompletion
 
 ONLINE, PAPER, OUTSTANDING, NOT_YET_DUE = "online", "paper", "outstanding", "not-yet-due"
@@ -64,26 +66,24 @@ class Register:
 
 
 def find_requirement(key: str) -> Requirement | None:
-    return next((r for r in all_requirements() if r.key == key), None)
+    """The current or an earlier version named by `key` (`register_versions.py`); None when it names none."""
+    return register_versions.find_requirement(key)
 
 
 def version_text_sha256(requirement) -> str:
     """The SHA-256 of the version's text as people were shown it (the hash on each online receipt)."""
+    start = register_versions.version_start(requirement)
+    if start is None:
+        return ""
     if requirement.kind == "Training":
         from wagtail.models import Revision
 
         from .completion import text_sha256
-        from .versions import current_version_starts
 
-        start = current_version_starts([requirement.page_id]).get(requirement.page_id)
-        if start is None:
-            return ""
         return text_sha256(Revision.objects.get(pk=start.revision_id).as_object())
     from policy.rendering import revision_body_html, text_sha256
-    from policy.versions import material_versions_by_page
 
-    start = material_versions_by_page([requirement.page_id]).get(requirement.page_id)
-    return text_sha256(revision_body_html(start.revision_id)) if start else ""
+    return text_sha256(revision_body_html(start.revision_id))
 
 
 def _due(requirement, joined: date | None) -> date | None:
@@ -145,6 +145,10 @@ def build_register(requirement, school_ids=None, *, today=None) -> Register:
     memberships = requirement._audience().filter(user__is_active=True).select_related("user", "school")
     if school_ids is not None:
         memberships = memberships.filter(school_id__in=school_ids)
+    if requirement.until is not None:
+        # An earlier version was never asked of someone who joined after it was replaced.
+        joined_before = timezone.localdate(requirement.until)
+        memberships = memberships.filter(Q(started_on__isnull=True) | Q(started_on__lt=joined_before))
     people: dict[int, RegisterRow] = {}
     for m in memberships.order_by("user__last_name", "user__first_name", "user_id", "school__name"):
         user = m.user

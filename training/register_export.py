@@ -65,6 +65,7 @@ def preamble(register, scope_label, made_at) -> list[list]:
         [trust_name()],
         ["Evidence register", f"{r.kind}: {r.title}", r.version or "Version 1"],
         ["Text SHA-256 of this version", register.text_sha256],
+        *([["Replaced by a later version", _when(r.until)]] if r.until else []),
         ["Scope", scope_label],
         ["Made", _when(made_at)],
     ]

@@ -20,6 +20,7 @@ from .briefing_access import briefing_school_ids, can_see_briefing, names_school
 from .briefing_sources import all_requirements
 from .register import STATUS_LABELS, build_register, filtered, find_requirement
 from .register_export import EXPORTERS
+from .register_versions import with_earlier_versions
 
 ROLE_FILTERS = [(Role.STAFF, "Staff"), (Role.GOVERNOR, "Governors"), (Role.DESIGNATED_TEACHER, "Designated teachers")]
 
@@ -33,7 +34,8 @@ def _scope(request):
 @require_GET
 def index(request):
     _scope(request)
-    return TemplateResponse(request, "training/register/index.html", {"requirements": all_requirements()})
+    entries = with_earlier_versions(all_requirements())
+    return TemplateResponse(request, "training/register/index.html", {"entries": entries})
 
 
 def _chosen(request, key):

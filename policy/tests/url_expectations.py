@@ -30,3 +30,20 @@ EXPECTATIONS = [
         note="trust administrators record paper acknowledgements",
     ),
 ]
+EXPECTATIONS += [
+    Expect(
+        "admin/policies/import/",
+        "/admin/policies/import/",
+        allowed=frozenset({"head"}),
+        note="people who may add policy pages (the executive head) import a policy",
+    ),
+    Expect(
+        "admin/policies/import/create/",
+        "/admin/policies/import/create/",
+        allowed=frozenset(),
+        note="POST only (a GET is 405 for everyone); creating is tested in test_import_admin.py",
+    ),
+]
+
+# Admin screens of our own: every route under these needs its own Expect.
+OWN_ADMIN_PREFIXES = ["admin/policies/"]
