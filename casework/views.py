@@ -143,7 +143,6 @@ def child_detail(request, pk):
     plan = plan_of(child, peps, engine.today)
     if chosen is not None:
         plan["current_pep"] = chosen
-    plan_url = reverse("casework:child", args=[child.pk])
     return render(
         request,
         "casework/child.html",
@@ -155,7 +154,7 @@ def child_detail(request, pk):
             **plan,
             "plan_is_chosen": chosen is not None,
             # Where an edit started from the plan returns to (the edit view's `?next=`).
-            "plan_url": f"{plan_url}?pep={chosen.pk}" if chosen is not None else plan_url,
+            "plan_url": child_page_url(child.pk, chosen.pk if chosen is not None else None),
             "can_export": can_export_subject_access(request.user, child),
             **delegated_entry_context(child),
         },
