@@ -69,9 +69,11 @@ def assert_bound_to_the_child(page, shows):
 
 def back_on_the_plan(page, child, pep):
     """After each save or move the person is back on the child's page, at this PEP's plan (not on a list)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     try:
         page.wait_for_url(re.compile(rf"/casework/children/{child.pk}/\?pep={pep.pk}#plan$"))
-    except Exception:  # a form that refused the input: say what it said
+    except PlaywrightTimeout:  # a form that refused the input: say what it said
         pytest.fail(f"Not back on the plan but at {page.url}: " + page.locator("main").inner_text()[:1500])
     assert page.get_by_role("heading", name="The plan: PEP Spring 2026/27", level=2).is_visible()
 
