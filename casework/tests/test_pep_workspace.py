@@ -207,3 +207,27 @@ def test_the_children_list_keeps_its_add_button(client, personas, world):
     page = client.get("/admin/casework/child/").content.decode()
     assert 'href="/admin/casework/child/create/"' in page
     assert "is added from the child's page" not in page
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_opening_a_peps_plan_takes_the_same_queries_whatever_its_size(client, personas, world):
+    millie, spring = world["millie"], world["spring"]
+    sign_in(client, personas.dt)
+    client.get("/")
+    page, chosen = f"/casework/children/{millie.pk}/", f"/casework/children/{millie.pk}/?pep={spring.pk}"
+    _queries(client, page), _queries(client, chosen)  # the first visit fills per-session caches (the gate's)
+    counts = []
+    for size in (1, 4):
+        while spring.targets.count() < size:
+            TargetFactory(pep=spring, area=f"Area{spring.targets.count()}", by_when=datetime.date(2027, 3, 19))
+        counts.append((_queries(client, page), _queries(client, chosen)))
+    # The PEP being written costs a few more than the signed-off one (its sign-off check), never more per target.
+    assert counts[0] == counts[1] == (28, 33), counts
