@@ -12,13 +12,14 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView, InspectView, ModelFormView
 
 from trust.storage_faults import STORAGE_ERRORS
 
 from . import audit
 from .admin_lists import declared_filter_parameters, unusable_query
+from .child_plan import child_page_url
 from .enums import AuditAction
 from .models.peps import LOCKED_MESSAGE
 
@@ -51,6 +52,21 @@ def preset_from_query(model, query, user) -> dict:
     if len(preset) > 1:
         raise Http404  # one binding at a time: a PEP already names its child
     return preset
+
+
+def return_to(request) -> str | None:
+    """`?next=`, when it is a child's page on this site (the only place an edit is started from and returns to)."""
+    candidate = request.GET.get("next", "")
+    child_pages = reverse("casework:home") + "children/"
+    if (
+        len(candidate) <= 200
+        and candidate.isascii()
+        and candidate.isprintable()
+        and candidate.startswith(child_pages)
+        and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()})
+    ):
+        return candidate
+    return None
 
 
 class ScopedInstanceMixin:
@@ -89,6 +105,19 @@ class CaseworkIndexView(IndexView):
         if request.user.is_authenticated and response.status_code == 200:
             audit.record(request, AuditAction.LIST, detail=f"list of {self.opts.model_name}")
         return response
+
+    @property
+    def added_from_child_page(self) -> bool:
+        """A record of a child's (or of a PEP's) is added from that child's page, bound to the child: its list
+        says so instead of offering an Add button whose form would ask which child."""
+        forward = {f.name for f in self.model._meta.fields}
+        return self.opts.model_name != "child" and bool(forward & {"child", "pep"})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.added_from_child_page:
+            context["user_can_create"] = False  # also drops the empty list's "Why not add one?"
+        return context
 
     def get_filters_params(self, params=None):
         declared = declared_filter_parameters(self.model, self.list_filter)
@@ -143,18 +172,30 @@ class CaseworkCreateView(_SaveWithoutSiteHistory, CreateView):
         return f"{url}?{query}" if query else url
 
     def get_success_url(self):
-        """Back to the child's page the record was started from."""
+        """Back to the child's page the record was started from: a new PEP, or a record of a PEP, opens that
+        PEP's plan there, where the next part is added."""
         if self.preset:
-            child = next(iter(self.preset.values()))
-            child_id = child.pk if "child" in self.preset else child.child_id
-            return reverse("casework:child", args=[child_id])
+            bound = next(iter(self.preset.values()))
+            child_id = bound.pk if "child" in self.preset else bound.child_id
+            pep_id = self.instance.pk if self.opts.model_name == "pep" else getattr(self.instance, "pep_id", None)
+            return child_page_url(child_id, pep_id)
         return super().get_success_url()
 
 
 class CaseworkEditView(ScopedInstanceMixin, RefuseLockedMixin, _SaveWithoutSiteHistory, EditView):
+    """An edit started from the child's page (`?next=` that page) returns there once saved."""
+
     def get(self, request, *args, **kwargs):
         audit.record(request, AuditAction.READ, self.instance)
         return super().get(request, *args, **kwargs)
+
+    @property
+    def edit_url(self):
+        url, back = super().edit_url, return_to(self.request)
+        return f"{url}?{urlencode({'next': back})}" if back else url
+
+    def get_success_url(self):
+        return return_to(self.request) or super().get_success_url()
 
 
 class CaseworkDeleteView(ScopedInstanceMixin, RefuseLockedMixin, DeleteView):

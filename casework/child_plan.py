@@ -2,7 +2,9 @@
 reviews, activities, documents, placements and the people around the child, in a fixed number of queries."""
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from .models import (
     Activity,
@@ -14,6 +16,12 @@ from .models import (
     Target,
     TargetProgress,
 )
+
+
+def child_page_url(child_id, pep_id=None) -> str:
+    """The child's page; with a PEP, that PEP's plan on it (`?pep=`), where the person carries on."""
+    url = reverse("casework:child", args=[child_id])
+    return f"{url}?{urlencode({'pep': pep_id})}#plan" if pep_id else url
 
 
 def current_pep(peps, today=None):
@@ -34,6 +42,7 @@ def pep_parts():
             "shared_recommendations",
             queryset=SharedRecommendation.objects.select_related("shared_with").order_by("shared_at", "pk"),
         ),
+        "previous_target_evaluations",  # the page lists them and links to evaluate them
         Prefetch(
             "status_changes", queryset=PEPStatusChange.objects.select_related("changed_by").order_by("changed_at", "pk")
         ),

@@ -1,7 +1,9 @@
 """Admin forms that only ever offer the person's own schools' children and records."""
 
+from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from trust.access import own_school_ids
@@ -48,6 +50,21 @@ WRONG_CHILD = "This record belongs to {name}: it cannot be attached to another c
 NOT_THIS_CHILDS = "Choose one of {name}'s {what}: this record belongs to {name}, not to another child."
 
 
+class FixedChoice(forms.Widget):
+    """The child (or PEP) a record is bound to, shown as text: the form never asks which. The field is disabled,
+    so a posted value is never used (and `ScopedAdminForm.clean` refuses one that differs)."""
+
+    def __init__(self, shown: str):
+        super().__init__()
+        self.shown = shown
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html('<p class="fixed-choice" data-fixed="{}">{}</p>', name, self.shown)
+
+    def id_for_label(self, id_):
+        return ""  # nothing to label: the value is text, not a control
+
+
 class ScopedAdminForm(PlausibleDatesMixin, WagtailAdminModelForm):
     """Every chooser lists only records in the person's own schools (the queryset also validates), and every date
     must be one a person could mean (date_ranges.py: a date of birth within the last 25 years, say).
@@ -72,6 +89,7 @@ class ScopedAdminForm(PlausibleDatesMixin, WagtailAdminModelForm):
             field = self.fields[name]
             field.queryset = field.queryset.filter(pk=getattr(self.instance, f"{name}_id"))
             field.disabled = True
+            field.widget = FixedChoice(str(getattr(self.instance, name)))
             field.help_text = "Fixed: the record stays with this child."
         self.bound_child = self._bound_child()
         if self.bound_child is not None:

@@ -39,7 +39,7 @@ from trust.school_days import MissingTermDates
 from trust.storage_faults import STORAGE_ERRORS, STORAGE_UNAVAILABLE, storage_unavailable
 
 from . import audit
-from .child_plan import pep_in_full, pep_parts, pep_pdf_context, plan_of
+from .child_plan import child_page_url, pep_in_full, pep_parts, pep_pdf_context, plan_of
 from .deadlines import DeadlineEngine
 from .enums import AuditAction, DeadlineKind, DocumentCategory, TransitionPart
 from .models import (
@@ -138,7 +138,11 @@ def child_detail(request, pk):
     engine = DeadlineEngine([child.school])
     peps = list(child.peps.all())
     prefetch_related_objects(peps, *pep_parts())
+    chosen = chosen_pep(request, peps)
     audit.record(request, AuditAction.READ, child)
+    plan = plan_of(child, peps, engine.today)
+    if chosen is not None:
+        plan["current_pep"] = chosen
     return render(
         request,
         "casework/child.html",
@@ -147,11 +151,28 @@ def child_detail(request, pk):
             "deadlines": engine.deadlines_for(child),
             "retention_until": None if child.retention_until() == datetime.date.max else child.retention_until(),
             "peps": peps,
-            **plan_of(child, peps, engine.today),
+            **plan,
+            "plan_is_chosen": chosen is not None,
+            # Where an edit started from the plan returns to (the edit view's `?next=`).
+            "plan_url": child_page_url(child.pk, chosen.pk if chosen is not None else None),
             "can_export": can_export_subject_access(request.user, child),
             **delegated_entry_context(child),
         },
     )
+
+
+def chosen_pep(request, peps):
+    """`?pep=<id>`: the plan section shows that PEP of this child's (the one being written for next term, say)
+    instead of the current one. Anything but one of the child's PEPs is a 404."""
+    raw = request.GET.get("pep")
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        raise Http404
+    found = next((pep for pep in peps if pep.pk == int(raw)), None)
+    if found is None:
+        raise Http404
+    return found
 
 
 def delegated_entry_context(child):
@@ -281,7 +302,7 @@ def pep_status(request, pk):
             messages.success(request, f"The PEP is reopened and now {status}: it can be changed again.")
         else:
             messages.success(request, f"The PEP is now {status}.")
-    return redirect("casework:child", pk=pep.child_id)
+    return redirect(child_page_url(pep.child_id, pep.pk))
 
 
 @casework_view

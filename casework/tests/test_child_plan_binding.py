@@ -110,7 +110,9 @@ def test_a_target_started_from_the_childs_page_lands_on_that_pep_and_goes_back_t
     sign_in(client, personas.dt)
     pep = two["mine"]["pep"]
     response = client.post(f"/admin/casework/target/create/?pep={pep.pk}", _target(pep))
-    assert response.status_code == 302 and response["Location"] == f"/casework/children/{two['mine']['child'].pk}/"
+    assert response.status_code == 302 and response["Location"] == (
+        f"/casework/children/{two['mine']['child'].pk}/?pep={pep.pk}#plan"  # that PEP's plan on the child's page
+    )
     assert Target.objects.get(area="Spelling").pep == pep
 
 
