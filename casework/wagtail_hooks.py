@@ -5,9 +5,6 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
-from trust.access import has_role
-from trust.enums import Role
-
 from .admin_classes import (
     ActivityAdmin,
     CaseDocumentAdmin,
@@ -26,7 +23,7 @@ from .admin_classes import (
     TargetAdmin,
     TransitionAdmin,
 )
-from .permissions import is_designated_teacher
+from .permissions import can_open_access_log, is_designated_teacher
 
 
 @modeladmin_register
@@ -90,7 +87,7 @@ class AccessLogMenuItem(MenuItem):
     """The data protection officer and designated teachers read who has seen each record."""
 
     def is_shown(self, request):
-        return is_designated_teacher(request.user) or has_role(request.user, Role.DATA_PROTECTION_OFFICER)
+        return can_open_access_log(request.user)
 
 
 @hooks.register("register_admin_menu_item")
