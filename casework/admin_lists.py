@@ -2,9 +2,17 @@
 
 from django.contrib.admin.utils import get_fields_from_path
 
+from .models.scoped import via_child
+
 # What modeladmin's own list filters (Django's FieldListFilter family) put after a declared field path.
 FILTER_LOOKUPS = ("exact", "isnull", "gte", "lt")
 LONGEST_VALUE = 200  # characters: longer than any name, UPN or search a person types
+
+
+def school_filter(model) -> str:
+    """The list filter by the child's school, along the model's declared case_path (models/scoped.py):
+    `school` on the children's list, `child__school` on the PEPs'."""
+    return via_child(model, "school")
 
 
 def declared_filter_parameters(model, list_filter) -> frozenset[str]:

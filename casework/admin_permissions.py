@@ -5,7 +5,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 
 from trust.access import own_school_ids
 
-from .models import Child, Target
+from .models.scoped import child_of
 from .permissions import (
     can_change_deadline_rule,
     can_see_deadline_rule,
@@ -14,16 +14,9 @@ from .permissions import (
 )
 
 
-def _school_id_of(obj):
-    if isinstance(obj, Child):
-        return obj.school_id
-    if isinstance(obj, Target):
-        return obj.pep.child.school_id
-    return obj.child.school_id
-
-
 class CaseworkPermissionHelper(PermissionHelper):
-    """Model permissions (the Designated teachers group) narrowed to the person's own schools."""
+    """Model permissions (the Designated teachers group) narrowed to the person's own schools: those of the
+    child the record's model declares (`case_path`, models/scoped.py)."""
 
     def user_can_list(self, user):
         return is_designated_teacher(user) and super().user_can_list(user)
@@ -32,7 +25,7 @@ class CaseworkPermissionHelper(PermissionHelper):
         return is_designated_teacher(user) and super().user_can_create(user)
 
     def in_scope(self, user, obj):
-        return _school_id_of(obj) in own_school_ids(user)
+        return child_of(obj).school_id in own_school_ids(user)
 
     def user_can_inspect_obj(self, user, obj):
         return self.in_scope(user, obj) and super().user_can_inspect_obj(user, obj)
@@ -45,8 +38,7 @@ class CaseworkPermissionHelper(PermissionHelper):
     def user_can_delete_obj(self, user, obj):
         if getattr(obj, "is_locked", False):
             return False
-        child = obj if isinstance(obj, Child) else getattr(obj, "child", None)
-        if child is not None and getattr(child, "legal_hold", False):
+        if child_of(obj).legal_hold:
             return False
         return self.in_scope(user, obj) and super().user_can_delete_obj(user, obj)
 

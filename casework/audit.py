@@ -27,6 +27,7 @@ from django.utils import timezone
 from .enums import AuditAction
 from .models import AuditAnchor, CaseAuditEvent
 from .models.audit import GENESIS
+from .models.scoped import child_of
 
 anchor_log = logging.getLogger("casework.audit.anchor")
 
@@ -38,20 +39,6 @@ def client_ip(request) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
-
-
-def _child_of(obj):
-    if obj is None:
-        return None
-    if obj._meta.model_name == "child":
-        return obj
-    if hasattr(obj, "child_id"):
-        return obj.child
-    if hasattr(obj, "pep"):
-        return obj.pep.child
-    if hasattr(obj, "target"):
-        return obj.target.pep.child
-    return None
 
 
 # Any constant: every writer of the chain takes this transaction-level lock on PostgreSQL, so two
@@ -85,7 +72,7 @@ def record(
     `school` is the school an event about no child concerns (a casework role granted there)."""
     user = user if user is not None else getattr(request, "user", None)
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
-    child = child or _child_of(obj)
+    child = child or child_of(obj)  # the model's declared case_path
     object_type = obj._meta.model_name if obj is not None else ""
     object_id = str(obj.pk) if obj is not None and obj.pk is not None else ""
     if action == AuditAction.READ and user_id is not None and object_id:

@@ -13,15 +13,22 @@ from .date_ranges import PlausibleDatesMixin
 from .documents import check_upload
 from .enums import DocumentCategory
 from .models import PEP, CaseDocument, Child, Target
+from .models.scoped import case_path, in_schools, via_child
 
-# Choices are labelled with the child's name (each model's __str__), so their querysets join the child.
+
+def _records_in(model):
+    """A chooser of `model`'s records in these schools, labelled with the child's name (each model's
+    __str__), so the queryset joins the child along the model's declared case_path."""
+    return lambda ids: in_schools(model, ids).select_related(case_path(model))
+
+
 _SCOPED = {
-    "child": lambda ids: Child.objects.filter(school_id__in=ids),
-    "pep": lambda ids: PEP.objects.filter(child__school_id__in=ids).select_related("child"),
-    "target": lambda ids: Target.objects.filter(pep__child__school_id__in=ids).select_related("pep__child"),
-    "document": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids).select_related("child"),
-    "report_document": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids).select_related("child"),
-    "documents": lambda ids: CaseDocument.objects.filter(child__school_id__in=ids).select_related("child"),
+    "child": lambda ids: in_schools(Child, ids),
+    "pep": _records_in(PEP),
+    "target": _records_in(Target),
+    "document": _records_in(CaseDocument),
+    "report_document": _records_in(CaseDocument),
+    "documents": _records_in(CaseDocument),
     "school": lambda ids: School.objects.filter(pk__in=ids),
     "report_sent_by": lambda ids: _people_at(ids),
     "shared_with": lambda ids: _people_at(ids),
@@ -40,11 +47,11 @@ def _people_at(ids):
 
 # Choosers of the child's other records: once the form is bound to a child, only that child's are offered.
 _OF_CHILD = {
-    "pep": ("child_id", "PEPs"),
-    "target": ("pep__child_id", "targets"),
-    "document": ("child_id", "documents"),
-    "report_document": ("child_id", "documents"),
-    "documents": ("child_id", "documents"),
+    "pep": (via_child(PEP, "id"), "PEPs"),
+    "target": (via_child(Target, "id"), "targets"),
+    "document": (via_child(CaseDocument, "id"), "documents"),
+    "report_document": (via_child(CaseDocument, "id"), "documents"),
+    "documents": (via_child(CaseDocument, "id"), "documents"),
 }
 WRONG_CHILD = "This record belongs to {name}: it cannot be attached to another child's {what}."
 NOT_THIS_CHILDS = "Choose one of {name}'s {what}: this record belongs to {name}, not to another child."

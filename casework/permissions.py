@@ -30,7 +30,14 @@ def is_data_protection_officer(user) -> bool:
     return has_role(user, Role.DATA_PROTECTION_OFFICER)
 
 
+def can_open_access_log(user) -> bool:
+    """The access log's index (and its menu item): designated teachers (their own children, named) and the
+    data protection officer (every child, by record number)."""
+    return is_designated_teacher(user) or is_data_protection_officer(user)
+
+
 def can_view_access_log(user, child) -> bool:
+    """One child's access log: its school's designated teacher, and the data protection officer."""
     return child is not None and (can_view_child(user, child) or is_data_protection_officer(user))
 
 

@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, prefetch_related_objects
@@ -57,7 +57,12 @@ from .models import (
     TransitionDownload,
 )
 from .models.transitions import TOKEN_SALT, hash_token
-from .permissions import can_export_subject_access, can_view_access_log, is_data_protection_officer
+from .permissions import (
+    can_export_subject_access,
+    can_open_access_log,
+    can_view_access_log,
+    is_data_protection_officer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -209,10 +214,10 @@ def delegated_entry_context(child):
 
 def access_log_index(request):
     """Children whose access log the person may read: the DT's own (named), or every child by id for the DPO."""
+    if not can_open_access_log(request.user):
+        raise Http404
     dpo = is_data_protection_officer(request.user)
     own = own_school_ids(request.user)
-    if not (dpo or own):
-        raise Http404
     children = Child.objects.select_related("school")
     if not dpo:
         children = children.filter(school_id__in=own)
@@ -682,7 +687,11 @@ def subject_access_export(request, pk):
     related record plus the audit events about them; documents/ holds every stored case document, read
     through the storage API. A legal hold does not stop it.
     """
-    if not is_data_protection_officer(request.user):
+    if not is_data_protection_officer(request.user):  # can_export_subject_access, before the child is read
+        # The child's own designated teacher knows the child exists: a refusal (403), not a 404. To anyone
+        # else the child is outside their scope, and a 404 keeps it so.
+        if Child.objects.for_user(request.user).filter(pk=pk).exists():
+            raise PermissionDenied
         raise Http404
     if request.method != "POST":
         child = Child.objects.filter(pk=pk).select_related("school").first()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ..enums import RETENTION_YEARS, Cohort, RetentionBasis, SENStatus
 from ..upn import normalise_upn, validate_upn
-from .scoped import ChildScopedQuerySet
+from .scoped import ScopedQuerySet
 
 # A change to any of these writes an IdentityChange (models/identity.py) holding the former values.
 IDENTITY_FIELDS = ("legal_first_name", "legal_last_name", "upn")
@@ -31,6 +31,8 @@ class LocalAuthority(models.Model):
 
 
 class Child(models.Model):
+    case_path = ""  # the record is the child
+
     school = models.ForeignKey("trust.School", on_delete=models.PROTECT, related_name="children")
     legal_first_name = models.CharField(max_length=100)
     legal_last_name = models.CharField(max_length=100)
@@ -91,7 +93,7 @@ class Child(models.Model):
     legal_hold = models.BooleanField(default=False, help_text="Stops any deletion while a legal matter is open.")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ChildScopedQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["legal_last_name", "legal_first_name"]
@@ -205,6 +207,8 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
 class CohortChange(models.Model):
     """The child's history across groups: looked after, adopted (previously looked after), and so on."""
 
+    case_path = "child"
+
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="cohort_history")
     cohort = models.CharField(max_length=32, choices=Cohort.choices)
     previous_cohort = models.CharField(max_length=32, choices=Cohort.choices, blank=True)
@@ -222,6 +226,8 @@ class CohortChange(models.Model):
 class CareEpisode(models.Model):
     """One time in care: a child can enter care more than once, and each episode restarts the initial PEP and
     the statutory review schedule. Written by Child.save from `entered_care_on` and the cohort."""
+
+    case_path = "child"
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_episodes")
     entered_on = models.DateField()

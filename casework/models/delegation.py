@@ -46,6 +46,8 @@ class DelegationQuerySet(ScopedQuerySet):
 
 
 class Delegation(models.Model):
+    case_path = "child"
+
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="delegations")
     delegate = models.ForeignKey(
         settings.AUTH_USER_MODEL,

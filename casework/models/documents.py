@@ -13,6 +13,8 @@ def case_document_path(instance, filename) -> str:
 
 
 class CaseDocument(models.Model):
+    case_path = "child"
+
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="documents")
     title = models.CharField(max_length=200)
     category = models.CharField(max_length=20, choices=DocumentCategory.choices, default=DocumentCategory.GENERAL)

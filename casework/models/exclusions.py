@@ -16,6 +16,8 @@ class ExclusionKind(models.TextChoices):
 
 
 class Suspension(models.Model):
+    case_path = "child"
+
     child = models.ForeignKey("casework.Child", on_delete=models.CASCADE, related_name="suspensions")
     kind = models.CharField(max_length=10, choices=ExclusionKind.choices, default=ExclusionKind.SUSPENSION)
     starts_on = models.DateField("first day")

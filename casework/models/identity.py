@@ -12,6 +12,8 @@ class IdentityChange(models.Model):
     subject access export. Its str() holds no name or UPN, so it can never leak into a log or a list.
     """
 
+    case_path = "child"
+
     child = models.ForeignKey("casework.Child", on_delete=models.CASCADE, related_name="identity_history")
     previous_legal_first_name = models.CharField(max_length=100)
     previous_legal_last_name = models.CharField(max_length=100)

@@ -8,6 +8,8 @@ from .scoped import ScopedQuerySet
 class Placement(models.Model):
     """Where and with whom the child lives, from when: the history is the child's moves (newest first)."""
 
+    case_path = "child"
+
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="placements")
     kind = models.CharField("type of placement", max_length=20, choices=PlacementKind.choices)
     starts_on = models.DateField("start date")

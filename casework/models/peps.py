@@ -102,6 +102,8 @@ class SignOffRefused(ValidationError):
 class PEP(PartOfPEP, ClusterableModel):
     """The school's working copy of a child's Personal Education Plan for one term."""
 
+    case_path = "child"
+
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="peps")
     academic_year = models.CharField(
         max_length=7, validators=[validate_academic_year], help_text="For example 2026/27."
@@ -345,6 +347,8 @@ class PEP(PartOfPEP, ClusterableModel):
 
 
 class PEPStatusChange(models.Model):
+    case_path = "pep__child"
+
     pep = models.ForeignKey(PEP, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=16, choices=PEPStatus.choices)
     to_status = models.CharField(max_length=16, choices=PEPStatus.choices)
@@ -357,10 +361,6 @@ class PEPStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} to {self.get_to_status_display()}"
-
-
-class TargetQuerySet(ScopedQuerySet):
-    school_path = "pep__child__school_id"
 
 
 SMART_PARTS = {
@@ -376,6 +376,8 @@ SMART_PARTS = {
 
 class Target(PartOfPEP, ClusterableModel):
     """A SMART target in a PEP."""
+
+    case_path = "pep__child"
 
     pep = models.ForeignKey(PEP, on_delete=models.CASCADE, related_name="targets")
     area = models.CharField(max_length=100, blank=True, help_text="For example: reading, attendance, friendships.")
@@ -412,7 +414,7 @@ class Target(PartOfPEP, ClusterableModel):
         help_text="Set when a delegate entered the target (delegated entry).",
     )
 
-    objects = TargetQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["pep", "by_when"]
@@ -459,6 +461,8 @@ class Target(PartOfPEP, ClusterableModel):
 
 
 class TargetProgress(PartOfPEP, models.Model):
+    case_path = "target__pep__child"
+
     target = ParentalKey(Target, on_delete=models.CASCADE, related_name="progress_notes")
     noted_on = models.DateField(default=timezone.localdate)
     note = models.TextField()
@@ -488,6 +492,8 @@ class EvaluationOutcome(models.TextChoices):
 
 class PreviousTargetEvaluation(PartOfPEP, models.Model):
     """A target of the child's previous PEP, evaluated in this one (listed when this PEP starts)."""
+
+    case_path = "pep__child"
 
     pep = ParentalKey(PEP, on_delete=models.CASCADE, related_name="previous_target_evaluations")
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="evaluations")

@@ -9,6 +9,8 @@ from .scoped import ScopedQuerySet
 class LinkedPlan(models.Model):
     """Another plan the child has (Care Plan, IEP, PSP, EHCP), with its date, reference and a copy."""
 
+    case_path = "child"
+
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="linked_plans")
     kind = models.CharField(max_length=16, choices=PlanKind.choices)
     other_kind = models.CharField(max_length=100, blank=True, help_text="Name the plan when it is 'Other'.")
@@ -35,6 +37,8 @@ class LinkedPlan(models.Model):
 
 class Review(models.Model):
     """A review of the child's care or plans. Every review needs a school report sent or a representative."""
+
+    case_path = "child"
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="reviews")
     kind = models.CharField(max_length=16, choices=ReviewKind.choices)
@@ -77,6 +81,8 @@ class Review(models.Model):
 
 class Activity(models.Model):
     """Out-of-hours learning: clubs, tuition, trips."""
+
+    case_path = "child"
 
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="activities")
     activity = models.CharField(max_length=200)

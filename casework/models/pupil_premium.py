@@ -55,13 +55,11 @@ class PPPlusAnswer(models.TextChoices):
     REFUSED = "refused", "Refused"
 
 
-class PPPlusRequestQuerySet(ScopedQuerySet):
-    school_path = "pep__child__school_id"
-
-
 class PPPlusRequest(models.Model):
     """The school's termly PP+ request for one PEP to the child's responsible LA's virtual school, and its answer.
     Not locked by sign-off: the virtual school often answers after the PEP is signed off."""
+
+    case_path = "pep__child"
 
     pep = models.ForeignKey("casework.PEP", on_delete=models.CASCADE, related_name="ppplus_requests")
     local_authority = models.ForeignKey(
@@ -92,7 +90,7 @@ class PPPlusRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
 
-    objects = PPPlusRequestQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["pep", "requested_on"]

@@ -7,8 +7,6 @@ from .scoped import ScopedQuerySet
 
 
 class SharedRecommendationQuerySet(ScopedQuerySet):
-    school_path = "pep__child__school_id"
-
     def active(self, today=None):
         """Shares still in force: not withdrawn, and the child has not left."""
         today = today or timezone.localdate()
@@ -19,6 +17,8 @@ class SharedRecommendationQuerySet(ScopedQuerySet):
 
 class SharedRecommendation(models.Model):
     """A PEP recommendation shared with a named member of staff, who sees only it and the child's preferred name."""
+
+    case_path = "pep__child"
 
     pep = models.ForeignKey("casework.PEP", on_delete=models.CASCADE, related_name="shared_recommendations")
     recommendation = models.TextField(help_text="What the member of staff should do, in plain words.")

@@ -24,6 +24,8 @@ class Transition(models.Model):
     `child_protection`, with its own link, receipt and 5-school-day deadline, tied to the main transfer.
     """
 
+    case_path = "child"
+
     child = models.ForeignKey("casework.Child", on_delete=models.PROTECT, related_name="transitions")
     part = models.CharField(
         max_length=20, choices=TransitionPart.choices, default=TransitionPart.RECORDS, editable=False
@@ -171,6 +173,8 @@ class Transition(models.Model):
 
 
 class TransitionDownload(models.Model):
+    case_path = "transition__child"
+
     transition = models.ForeignKey(Transition, on_delete=models.CASCADE, related_name="downloads")
     at = models.DateTimeField(default=timezone.now)
     ip = models.GenericIPAddressField(null=True, blank=True)

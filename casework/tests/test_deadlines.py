@@ -54,6 +54,25 @@ def test_a_school_rule_is_used_when_the_la_has_none(brook):
     assert engine(brook).initial_pep_due(child)[1].label == "10 school days"
 
 
+def test_the_childs_local_authority_rule_beats_the_schools(brook):
+    """Most specific wins: the LA that looks after the child, then the school, then the trust (DOMAIN.md)."""
+    child = ChildFactory(school=brook, started_on=D(2026, 10, 12))
+    DeadlineRule.objects.create(kind="initial_pep", days=10, unit=DayUnit.SCHOOL)
+    DeadlineRule.objects.create(kind="initial_pep", days=15, unit=DayUnit.SCHOOL, school=brook)
+    DeadlineRule.objects.create(
+        kind="initial_pep", days=20, unit=DayUnit.WORKING, local_authority=child.responsible_authority
+    )
+    due, rule = engine(brook).initial_pep_due(child)
+    assert (due, rule.label) == (D(2026, 11, 9), "20 working days")
+
+
+def test_the_schools_rule_beats_the_trusts(brook):
+    child = ChildFactory(school=brook, started_on=D(2026, 10, 12))
+    DeadlineRule.objects.create(kind="initial_pep", days=10, unit=DayUnit.SCHOOL)
+    DeadlineRule.objects.create(kind="initial_pep", days=15, unit=DayUnit.SCHOOL, school=brook)
+    assert engine(brook).initial_pep_due(child)[1].label == "15 school days"
+
+
 def test_records_transfer_is_due_fifteen_school_days_after_leaving(brook):
     child = ChildFactory(school=brook, left_on=D(2026, 11, 20))
     due, rule = engine(brook).transfer_due(child, child.left_on)
@@ -108,6 +127,20 @@ def test_a_review_with_neither_report_nor_representative_is_flagged(brook):
     ReviewFactory(child=child, held_on=D(2026, 12, 9))
     flags = [f for d in engine(brook).deadlines_for(child) for f in d.flags]
     assert any("neither report nor representative" in f for f in flags)
+
+
+def test_a_booked_review_is_flagged_from_ten_school_days_before_it_not_eleven(brook):
+    """The boundary: 30 Nov to Mon 14 Dec is exactly ten school days; from Fri 27 Nov it is eleven."""
+    child = ChildFactory(school=brook)
+    PEPFactory(child=child, signed_off=True)
+    ReviewFactory(child=child, held_on=D(2026, 12, 14))
+    flag = "Review within 10 school days with neither report nor representative"
+
+    def flags(today):
+        return [f for d in engine(brook, today).deadlines_for(child) for f in d.flags]
+
+    assert flag in flags(D(2026, 11, 30))
+    assert flag not in flags(D(2026, 11, 27))
 
 
 def test_a_review_with_a_representative_is_not_flagged(brook):

@@ -160,6 +160,16 @@ def test_the_first_review_is_due_twenty_working_days_after_entering_care_and_fla
     assert not review(brook, child, D(2026, 11, 27)).flags  # 11 school days before: not yet
 
 
+def test_an_unbooked_review_is_flagged_from_ten_school_days_before_its_date_not_eleven(brook):
+    """The boundary of "within ten school days": due Mon 14 Dec, flagged on Mon 30 Nov (ten school days
+    before), not on Fri 27 Nov (eleven). Nine would leave the DT a day short."""
+    child = ChildFactory(school=brook, entered_care_on=D(2026, 11, 16))
+    flag = "Statutory review due within 10 school days, not booked: neither report nor representative"
+    assert review(brook, child, D(2026, 11, 30)).flags == [flag]
+    assert review(brook, child, D(2026, 12, 1)).flags == [flag]
+    assert review(brook, child, D(2026, 11, 27)).flags == []
+
+
 def test_the_first_review_overdue(brook):
     child = ChildFactory(school=brook, entered_care_on=D(2026, 10, 12))  # half term counts: due 9 November
     deadline = review(brook, child, D(2026, 11, 30))

@@ -135,13 +135,16 @@ def test_the_dpo_finds_the_link_on_the_access_log(client, personas, child):
 
 
 def test_the_childs_designated_teacher_neither_exports_nor_sees_the_link(client, personas, child):
+    """The child is theirs to see, so the export is refused (403), not hidden; nothing is exported."""
     sign_in(client, personas.dt)
     assert _url(child) not in client.get(f"/casework/children/{child.pk}/").content.decode()
-    assert client.get(_url(child)).status_code == 404
-    assert _export(client, child).status_code == 404
+    assert client.get(_url(child)).status_code == 403
+    assert _export(client, child).status_code == 403
+    assert not CaseAuditEvent.objects.filter(action="export").exists()
+    assert not mail.outbox
 
 
-@pytest.mark.parametrize("persona", ["admin", "dt", "dt_castle", "staff", "governor", "head", "nobody"])
+@pytest.mark.parametrize("persona", ["admin", "dt_castle", "staff", "governor", "head", "nobody"])
 def test_anyone_else_gets_404_and_nothing_is_logged_as_an_export(client, personas, child, persona):
     sign_in(client, getattr(personas, persona))
     assert client.get(_url(child)).status_code == 404

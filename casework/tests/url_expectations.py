@@ -1,6 +1,8 @@
 """Casework's URLs (and the school calendar screens in the admin) × every persona."""
 
-from portal.tests.access import Expect
+import dataclasses
+
+from portal.tests.access import EVERYONE, Expect
 from trust.tests.url_expectations import viewset_expectations
 
 DT_ONLY = frozenset({"dt"})  # designated teacher of brook (the in-scope child) and meadow
@@ -24,6 +26,11 @@ MODELS = [
 ]
 RULE_KEEPERS = frozenset({"head", "admin"})  # trust-wide and local authority deadline rules
 CASTLE_DT = frozenset({"dt_castle"})
+# Refused how (portal/tests/access.py): a record outside the person's schools is a 404, so its existence does
+# not leak; a screen with no record, or a record in their scope that is not theirs to change, is a 403.
+# Only these personas reach the Wagtail admin at all: everyone else is refused it whole (a 403, any object).
+ADMIN_USERS = frozenset({"dt", "dt_castle", "head", "admin"})
+NONE = frozenset()
 
 
 def build_world(personas):
@@ -156,8 +163,8 @@ NOT_DELETABLE = {"delegation"}
 def _admin(model):
     base = f"admin/^casework/{model}/"
     items = [
-        Expect(f"{base}$", f"/admin/casework/{model}/", allowed=BOTH_DTS),
-        Expect(f"{base}create/$", f"/admin/casework/{model}/create/", allowed=BOTH_DTS),
+        Expect(f"{base}$", f"/admin/casework/{model}/", allowed=BOTH_DTS, not_found=NONE),
+        Expect(f"{base}create/$", f"/admin/casework/{model}/create/", allowed=BOTH_DTS, not_found=NONE),
     ]
     for action in ("edit", "delete", "inspect"):
         route = f"{base}{action}/(?P<instance_pk>[-\\w]+)/$"
@@ -167,6 +174,7 @@ def _admin(model):
                 lambda w, m=model, a=action: f"/admin/casework/{m}/{a}/{w['cw_brook'][m].pk}/",
                 allowed=frozenset() if (action == "delete" and model in NOT_DELETABLE) else DT_ONLY,
                 note="brook's record: only brook's designated teacher",
+                not_found=ADMIN_USERS - DT_ONLY,
             )
         )
     return items
@@ -178,17 +186,20 @@ def _out_of_scope(model, action):
         f"admin/^casework/{model}/{action}/(?P<instance_pk>[-\\w]+)/$",
         lambda w: f"/admin/casework/{model}/{action}/{w['cw_castle'][model].pk}/",
         allowed=frozenset() if (action == "delete" and model in NOT_DELETABLE) else frozenset({"dt_castle"}),
+        not_found=ADMIN_USERS - CASTLE_DT,
     )
 
 
-def _rule_screens(which, edit_by, inspect_by):
-    """A deadline rule's edit, delete and inspect screens: `which` picks it from the world."""
+def _rule_screens(which, edit_by, inspect_by, hidden_from=NONE):
+    """A deadline rule's edit, delete and inspect screens: `which` picks it from the world; `hidden_from`
+    may not see it at all (another school's rule: a 404)."""
     route = "admin/^casework/deadlinerule/{}/(?P<instance_pk>[-\\w]+)/$"
     return [
         Expect(
             route.format(action),
             lambda w, a=action: f"/admin/casework/deadlinerule/{a}/{which(w).pk}/",
             allowed=inspect_by if action == "inspect" else edit_by,
+            not_found=hidden_from,
         )
         for action in ("edit", "delete", "inspect")
     ]
@@ -196,14 +207,20 @@ def _rule_screens(which, edit_by, inspect_by):
 
 # A school's rules are its DT's (the trust's keepers read them); trust and LA rules are the keepers' (DTs read them).
 DEADLINE_RULES = [
-    Expect("admin/^casework/deadlinerule/$", "/admin/casework/deadlinerule/", allowed=BOTH_DTS | RULE_KEEPERS),
+    Expect(
+        "admin/^casework/deadlinerule/$",
+        "/admin/casework/deadlinerule/",
+        allowed=BOTH_DTS | RULE_KEEPERS,
+        not_found=NONE,
+    ),
     Expect(
         "admin/^casework/deadlinerule/create/$",
         "/admin/casework/deadlinerule/create/",
         allowed=BOTH_DTS | RULE_KEEPERS,
+        not_found=NONE,
     ),
-    *_rule_screens(lambda w: w["cw_brook"]["deadlinerule"], DT_ONLY, DT_ONLY | RULE_KEEPERS),
-    *_rule_screens(lambda w: w["cw_castle"]["deadlinerule"], CASTLE_DT, CASTLE_DT | RULE_KEEPERS),
+    *_rule_screens(lambda w: w["cw_brook"]["deadlinerule"], DT_ONLY, DT_ONLY | RULE_KEEPERS, CASTLE_DT),
+    *_rule_screens(lambda w: w["cw_castle"]["deadlinerule"], CASTLE_DT, CASTLE_DT | RULE_KEEPERS, DT_ONLY),
     *_rule_screens(lambda w: w["cw_rules"]["trust"], RULE_KEEPERS, BOTH_DTS | RULE_KEEPERS),
     *_rule_screens(lambda w: w["cw_rules"]["la"], RULE_KEEPERS, BOTH_DTS | RULE_KEEPERS),
 ]
@@ -211,13 +228,14 @@ DEADLINE_RULES = [
 # PP+ rates hold no child data: the trust administrator keeps them; designated teachers read them.
 _RATE = "admin/^casework/ppplusrate/"
 PP_PLUS_RATES = [
-    Expect(f"{_RATE}$", "/admin/casework/ppplusrate/", allowed=BOTH_DTS | TRUST_ADMIN),
-    Expect(f"{_RATE}create/$", "/admin/casework/ppplusrate/create/", allowed=TRUST_ADMIN),
+    Expect(f"{_RATE}$", "/admin/casework/ppplusrate/", allowed=BOTH_DTS | TRUST_ADMIN, not_found=NONE),
+    Expect(f"{_RATE}create/$", "/admin/casework/ppplusrate/create/", allowed=TRUST_ADMIN, not_found=NONE),
     *[
         Expect(
             f"{_RATE}{action}/(?P<instance_pk>[-\\w]+)/$",
             lambda w, a=action: f"/admin/casework/ppplusrate/{a}/{w['cw_rate'].pk}/",
             allowed=BOTH_DTS | TRUST_ADMIN if action == "inspect" else TRUST_ADMIN,
+            not_found=NONE,
         )
         for action in ("edit", "delete", "inspect")
     ],
@@ -228,23 +246,27 @@ EXPECTATIONS = [
     *[e for model in MODELS for e in _admin(model)],
     *DEADLINE_RULES,
     *PP_PLUS_RATES,
-    Expect(f"{_LA}$", "/admin/casework/localauthority/", allowed=BOTH_DTS),
-    Expect(f"{_LA}create/$", "/admin/casework/localauthority/create/", allowed=BOTH_DTS),
+    Expect(f"{_LA}$", "/admin/casework/localauthority/", allowed=BOTH_DTS, not_found=NONE),
+    Expect(f"{_LA}create/$", "/admin/casework/localauthority/create/", allowed=BOTH_DTS, not_found=NONE),
+    # Local authorities are the designated teachers' reference data: to other admin users, none exists.
     Expect(
         f"{_LA}edit/(?P<instance_pk>[-\\w]+)/$",
         lambda w: f"/admin/casework/localauthority/edit/{w['cw_la'].pk}/",
         allowed=BOTH_DTS,
+        not_found=ADMIN_USERS - BOTH_DTS,
     ),
     Expect(
         f"{_LA}inspect/(?P<instance_pk>[-\\w]+)/$",
         lambda w: f"/admin/casework/localauthority/inspect/{w['cw_la'].pk}/",
         allowed=BOTH_DTS,
+        not_found=ADMIN_USERS - BOTH_DTS,
     ),
     Expect(
         f"{_LA}delete/(?P<instance_pk>[-\\w]+)/$",
         lambda w: f"/admin/casework/localauthority/delete/{w['cw_la'].pk}/",
         allowed=frozenset(),
         note="children point at local authorities: nobody deletes them",
+        not_found=ADMIN_USERS - BOTH_DTS,
     ),
     Expect("casework/", "/casework/", allowed=BOTH_DTS),
     Expect("casework/deadlines.ics", "/casework/deadlines.ics", allowed=BOTH_DTS),
@@ -268,7 +290,8 @@ EXPECTATIONS = [
         lambda w: f"/casework/children/{w['cw_brook']['child'].pk}/subject-access-export/",
         allowed=DPO,
         note="the DPO only (a GET is the request-reference form; the POST returns the ZIP): not the trust "
-        "administrator, not the child's own designated teacher",
+        "administrator, not the child's own designated teacher (a 403: the child is theirs to see)",
+        not_found=EVERYONE - DPO - DT_ONLY,
     ),
     Expect(
         "casework/documents/<int:pk>/download/",
@@ -376,6 +399,7 @@ EXPECTATIONS += [
         lambda w: f"/casework/children/{w['cw_castle']['child'].pk}/subject-access-export/",
         allowed=DPO,
         note="castle's child: the DPO only, as for brook's",
+        not_found=EVERYONE - DPO - CASTLE_DT,
     ),
     Expect(
         "casework/children/<int:pk>/",
@@ -395,3 +419,27 @@ EXPECTATIONS += [
 ]
 
 OWN_ADMIN_PREFIXES = ["admin/casework/", "admin/^casework/"]
+
+# The casework pages outside the admin hide everything from everyone they refuse (a 404: a person with no
+# casework scope learns nothing, not even that a page is there), except a GET of a POST-only URL (405).
+_POST_ONLY_FOR_DTS = {
+    "casework/peps/<int:pk>/status/",
+    "casework/transitions/<int:pk>/child-protection/",
+    "casework/peps/<int:pk>/send-to-social-worker/",
+    "casework/transitions/<int:pk>/send-file/",
+}
+
+
+def _casework_page_refusals(expect):
+    if not expect.route.startswith("casework/") or expect.anonymous_ok or expect.not_found is not None:
+        return expect
+    if expect.route == "casework/recommendations/<int:pk>/acknowledge/":
+        method = EVERYONE  # checked before anything else
+    elif expect.route in _POST_ONLY_FOR_DTS:
+        method = BOTH_DTS  # only a designated teacher gets as far as the method check
+    else:
+        method = NONE
+    return dataclasses.replace(expect, not_found=EVERYONE - expect.allowed - method, method_not_allowed=method)
+
+
+EXPECTATIONS = [_casework_page_refusals(expect) for expect in EXPECTATIONS]

@@ -4,6 +4,12 @@ Each app lists its URLs in `<app>/tests/url_expectations.py` as `EXPECTATIONS`, 
 A URL is a string, or a function of the `world` (personas plus the objects each app's `build_world`
 made) for URLs that name an object. `allowed` lists the personas that get the page (200, or a
 redirect within their own journey); everyone else must be refused: 403, 404, or a redirect to sign-in.
+
+An expectation that sets `not_found` says how each refused persona is refused: a 404 for those in
+`not_found` (the object is outside their scope, so its existence must not leak), a 405 for those in
+`method_not_allowed` (a POST-only URL), and a 403 for every other refused persona (inside their scope, or a
+screen with no object, but not theirs; Wagtail's admin answers it with a redirect to its dashboard).
+Without `not_found`, any of the three is accepted.
 """
 
 from collections.abc import Callable
@@ -22,9 +28,21 @@ class Expect:
     anonymous_ok: bool = False  # answers without signing in (sign-in, health)
     allowed_status: tuple = (200,)
     note: str = ""
+    not_found: frozenset | None = None
+    method_not_allowed: frozenset = frozenset()
 
     def resolve(self, world) -> str:
         return self.url(world) if callable(self.url) else self.url
+
+    def refusal_for(self, name: str) -> int | None:
+        """The status `name` must be refused with (403, 404 or 405), or None when any refusal will do."""
+        if self.not_found is None:
+            return None
+        if name in self.not_found:
+            return 404
+        if name in self.method_not_allowed:
+            return 405
+        return 403
 
 
 @dataclass(frozen=True)
