@@ -2,7 +2,8 @@
 
 The Children in Care policy (the trust's own text) in two published versions, the second a material
 change with a comprehension check; the DfE guidance it relies on; and receipts of the current version
-for about half the staff (staff1–6 of each school, dt.brook and dt.meadow).
+for about half the staff (staff1–6 of each school, dt.brook and dt.meadow). A second policy approver,
+approver@symphony.example, so the head's submissions are approved by someone else (issue 17).
 """
 
 import copy
@@ -10,18 +11,21 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from trust import demo as trust_demo
 from trust.enums import Role
 
 from .acknowledgements import create_receipt, existing_receipt
 from .importer import parse_text
 from .models import CaseworkGateSettings, GuidancePage, PolicyPage, PolicyVersion
-from .setup import ensure_structure
+from .setup import APPROVERS_GROUP, ensure_structure
 from .versions import current_version
 
 SEED = Path(__file__).resolve().parent / "demo_data" / "children-in-care-policy.txt"
 POLICY_SLUG = "children-in-care"
+APPROVER_EMAIL = "approver@symphony.example"
 EVERYONE_IN_SCHOOLS = [Role.STAFF.value, Role.GOVERNOR.value, Role.DESIGNATED_TEACHER.value]
 GUIDANCE = [
     {
@@ -197,8 +201,17 @@ def _choose_as_gate_policy(page):
         gate.save()
 
 
+def _second_approver():
+    """The trust's director of education, who approves the executive head's policy changes (no school role)."""
+    approver = trust_demo._person(APPROVER_EMAIL, "Rowan", "Okoye (Director of education)")
+    approver.groups.add(Group.objects.get(name=APPROVERS_GROUP))
+    trust_demo._enrol_mfa(approver)  # opens the admin, so signs in with a second factor
+    return approver
+
+
 def load():
     policies, guidance_index = ensure_structure()
+    _second_approver()
     head = _user("head@symphony.example")
     guidance = [_guidance(guidance_index, data) for data in GUIDANCE]
     page = _policy(policies, head, guidance)

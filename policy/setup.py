@@ -4,14 +4,15 @@ Used by the demo loader and tests; safe to run again.
 """
 
 from django.contrib.auth.models import Group, Permission
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
 from home.models import HomePage
 
-from .models import GuidanceIndexPage, PolicyIndexPage
+from .models import GuidanceIndexPage, PolicyIndexPage, SecondApproverTask
 
 WORKFLOW_NAME = "Policy approval"
 TASK_NAME = "Executive head approval"
+APPROVERS_GROUP = "Policy approvers"  # a second approver beside the executive head (migration 0005)
 PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 
 
@@ -24,12 +25,14 @@ def ensure_structure():
         instance=GuidanceIndexPage(title="DfE guidance", slug="guidance")
     )
     head, _ = Group.objects.get_or_create(name="Executive head")
+    approvers, _ = Group.objects.get_or_create(name=APPROVERS_GROUP)
     for codename in PAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         for index in (policies, guidance):
-            GroupPagePermission.objects.get_or_create(group=head, page=index, permission=permission)
-    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first() or GroupApprovalTask.objects.create(name=TASK_NAME)
-    task.groups.add(head)
+            for group in (head, approvers):  # approving the last task publishes, so approvers may publish
+                GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
+    task = SecondApproverTask.objects.filter(name=TASK_NAME).first() or SecondApproverTask.objects.create(name=TASK_NAME)
+    task.groups.add(head, approvers)
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     for index in (policies, guidance):

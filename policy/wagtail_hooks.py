@@ -14,7 +14,7 @@ from trust.access import has_role
 from trust.enums import Role
 
 from .audience import statuses_for
-from .models import PolicyVersion
+from .models import PolicyVersion, SecondApproverTask
 from .reviews import pages_due_for_review
 
 
@@ -144,3 +144,11 @@ def register_policy_import_urls():
 @hooks.register("register_admin_menu_item")
 def register_policy_import_menu_item():
     return PolicyImportMenuItem("Import a policy", reverse("policy_import"), icon_name="upload", order=9050)
+
+
+@hooks.register("before_edit_page")
+def tell_the_submitter_who_approves(request, page):
+    """An approver who submitted the change sees why there is no approve button (issue 17)."""
+    task = page.current_workflow_task if request.method == "GET" else None
+    if isinstance(task, SecondApproverTask) and (notice := task.notice_for(page, request.user)):
+        messages.info(request, notice)

@@ -1,5 +1,6 @@
 """Policy hub models: acknowledgeable pages, their published versions and the read receipts."""
 
+from .approval import PolicyApprovalSettings, SecondApproverTask
 from .pages import AcknowledgeablePage, GuidanceIndexPage, GuidancePage, PolicyIndexPage, PolicyPage
 from .records import AcknowledgementAttempt, PolicyVersion, ReadReceipt
 from .settings import CaseworkGateSettings
@@ -11,7 +12,9 @@ __all__ = [
     "GuidanceIndexPage",
     "GuidancePage",
     "PolicyIndexPage",
+    "PolicyApprovalSettings",
     "PolicyPage",
     "PolicyVersion",
     "ReadReceipt",
+    "SecondApproverTask",
 ]

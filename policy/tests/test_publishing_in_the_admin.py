@@ -1,7 +1,6 @@
 """Publishing through the Wagtail editor: the publisher must say whether the change is material."""
 
 import pytest
-from django.contrib.auth.models import Group
 from wagtail.models import GroupPagePermission, WorkflowPage
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
@@ -49,7 +48,8 @@ def test_the_policy_approval_workflow_belongs_to_the_policy_index_and_the_execut
     workflow = WorkflowPage.objects.get(page=index).workflow
     task = workflow.tasks.get().specific
     assert workflow.name == "Policy approval"
-    assert list(task.groups.all()) == [Group.objects.get(name="Executive head")]
+    # the "Policy approvers" group is the second approver beside the head (issue 17)
+    assert set(task.groups.values_list("name", flat=True)) == {"Executive head", "Policy approvers"}
 
 
 def test_publishing_without_saying_whether_the_change_is_material_is_refused(client, policy, personas):

@@ -137,6 +137,7 @@ GROUP_PERMISSIONS = {
     | _crud("trust", "membership", "nonteachingday", "term")
     | {"trust.add_school", "trust.change_school", "trust.view_school"}
     | {"training.change_trainingsettings", "training.view_reminderrun"}
+    | {"policy.change_policyapprovalsettings"}
     | _crud("casework", "ppplusrate"),
     Role.DESIGNATED_TEACHER: CHOOSERS
     | _crud(
