@@ -10,6 +10,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 from trust.access import has_role, own_school_ids
 from trust.enums import Role
 
+from . import admin_child_import  # noqa: F401  (registers the go-live import's admin URL and menu item)
 from .admin_permissions import (
     CaseworkButtonHelper,
     CaseworkPermissionHelper,

@@ -246,6 +246,7 @@ EXPECTATIONS = [
         allowed=frozenset(),
         note="children point at local authorities: nobody deletes them",
     ),
+    Expect("admin/casework/import-children/", "/admin/casework/import-children/", allowed=BOTH_DTS),
     Expect("casework/", "/casework/", allowed=BOTH_DTS),
     Expect("casework/deadlines.ics", "/casework/deadlines.ics", allowed=BOTH_DTS),
     Expect(
