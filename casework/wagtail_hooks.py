@@ -11,6 +11,7 @@ from trust.access import has_role, own_school_ids
 from trust.enums import Role
 
 from . import admin_child_import  # noqa: F401  (registers the go-live import's admin URL and menu item)
+from .admin_care_episodes import care_episode_admin
 from .admin_permissions import (
     CaseworkButtonHelper,
     CaseworkPermissionHelper,
@@ -670,6 +671,7 @@ class CaseworkGroup(ModelAdminGroup):
         ReviewAdmin,
         ActivityAdmin,
         PlacementAdmin,
+        care_episode_admin(CaseworkAdmin),
         CaseDocumentAdmin,
         TransitionAdmin,
         SharedRecommendationAdmin,

@@ -21,6 +21,7 @@ MODELS = [
     "delegation",
     "suspension",
     "ppplusrequest",
+    "careepisode",
 ]
 RULE_KEEPERS = frozenset({"head", "admin"})  # trust-wide and local authority deadline rules
 CASTLE_DT = frozenset({"dt_castle"})
@@ -83,6 +84,7 @@ def build_world(personas):
                 amount_requested=500,
                 purpose="Tutoring",
             ),
+            "careepisode": child.care_episodes.get(),
             "term": school.terms.first(),
             "nonteachingday": school.non_teaching_days.create(date=pep.period_starts_on, kind="inset"),
         }
@@ -150,7 +152,7 @@ def _castle_delegation(personas, child):
 
 
 # A delegation is withdrawn, never deleted: its delete screen is refused to everyone.
-NOT_DELETABLE = {"delegation"}
+NOT_DELETABLE = {"delegation", "careepisode"}  # care episodes: the deadlines rest on them
 
 
 def _admin(model):
