@@ -17,6 +17,8 @@ from trust.school_days import DayUnit, MissingTermDates
 
 from .enums import DeadlineKind, ReviewKind
 
+OVERDUE = "Statutory review overdue"
+PEP_NOT_UPDATED = "PEP not updated since the last review"  # followed by " on <date>"
 MONTHS_TO_SECOND = 3
 MONTHS_BETWEEN_LATER = 6
 ORDINALS = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", 5: "Fifth"}
@@ -71,7 +73,7 @@ def review_deadline(engine, child):
     if deadline.error or deadline.due_on is None:
         return deadline
     if deadline.due_on < engine.today:
-        deadline.flags.append("Statutory review overdue")
+        deadline.flags.append(OVERDUE)
     elif booked and booked.held_on > deadline.due_on:
         deadline.flags.append(f"Next review booked for {booked.held_on:%-d %b %Y}, after its statutory date")
     if booked is None and deadline.due_on >= engine.today:
@@ -86,5 +88,34 @@ def review_deadline(engine, child):
     if held:
         last = held[-1].held_on
         if not any(day > last for day in engine.sign_offs(child, child.peps.all())):
-            deadline.flags.append(f"PEP not updated since the last review on {last:%-d %b %Y}")
+            deadline.flags.append(f"{PEP_NOT_UPDATED} on {last:%-d %b %Y}")
     return deadline
+
+
+def schedule(engine, child) -> list[dict]:
+    """The current episode's statutory reviews for the child's page: each one held, with the date it was due by
+    and whether it was late, then the next one (review_deadline, with its flags). Prefetched `reviews` only."""
+    if not child.entered_care_on or not engine.needs_pep(child):
+        return []
+    held = [r for r in statutory_reviews(child) if r.held_on <= engine.today]
+    rows = []
+    for number, review in enumerate(held, start=1):
+        if number == 1:
+            rule = engine.rule(DeadlineKind.STATUTORY_REVIEW, child.school_id, child.responsible_authority_id)
+            try:
+                due = engine.add(child.school_id, child.entered_care_on, rule)
+            except MissingTermDates:
+                due = None
+        else:
+            due = add_months(held[number - 2].held_on, MONTHS_TO_SECOND if number == 2 else MONTHS_BETWEEN_LATER)
+        rows.append(
+            {
+                "label": f"{ORDINALS.get(number, f'{number}th')} statutory review",
+                "due_on": due,
+                "held_on": review.held_on,
+                "late": due is not None and review.held_on > due,
+            }
+        )
+    upcoming = review_deadline(engine, child)
+    rows.append({"label": upcoming.label, "due_on": upcoming.due_on, "deadline": upcoming})
+    return rows

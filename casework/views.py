@@ -38,7 +38,7 @@ from trust.models import School
 from trust.school_days import MissingTermDates
 from trust.storage_faults import STORAGE_ERRORS, STORAGE_UNAVAILABLE, storage_unavailable
 
-from . import audit
+from . import audit, review_schedule
 from .child_plan import child_page_url, pep_in_full, pep_parts, pep_pdf_context, plan_of
 from .deadlines import DeadlineEngine
 from .enums import AuditAction, DeadlineKind, DocumentCategory, TransitionPart
@@ -154,6 +154,8 @@ def child_detail(request, pk):
         {
             "child": child,
             "deadlines": engine.deadlines_for(child),
+            "child_page": True,
+            "review_schedule": review_schedule.schedule(engine, child),
             "retention_until": None if child.retention_until() == datetime.date.max else child.retention_until(),
             "peps": peps,
             **plan,

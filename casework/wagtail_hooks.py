@@ -5,6 +5,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
+from . import admin_child_import  # noqa: F401  (registers the go-live import's admin URL and menu item)
+from .admin_care_episodes import CareEpisodeAdmin
 from .admin_classes import (
     ActivityAdmin,
     CaseDocumentAdmin,
@@ -39,6 +41,7 @@ class CaseworkGroup(ModelAdminGroup):
         ReviewAdmin,
         ActivityAdmin,
         PlacementAdmin,
+        CareEpisodeAdmin,
         CaseDocumentAdmin,
         TransitionAdmin,
         SharedRecommendationAdmin,

@@ -30,6 +30,8 @@ class CaseworkFigures:
     peps_overdue: int = 0  # children whose PEP is overdue today, as flagged on the casework home
     not_worked_out: int = 0  # children whose PEPs cannot be counted: term dates missing, or a date to check
     initial_rule: str = ""  # "20 school days": the school's rule for the first PEP, with its unit
+    reviews_overdue: int = 0  # children whose statutory (LAC) review is overdue, as flagged on the casework home
+    pep_not_updated_since_review: int = 0  # children with no PEP signed off since their last statutory review
 
     @property
     def on_time_percent(self) -> int | None:
@@ -45,8 +47,8 @@ def casework_oversight(school_ids, *, as_of=None, academic_year=None) -> dict[in
     try:
         from casework.date_ranges import stored_problem
         from casework.deadlines import DeadlineEngine
-        from casework.enums import Cohort, DeadlineKind
-        from casework.models import PEP, Child
+        from casework.enums import Cohort, DeadlineKind, ReviewKind
+        from casework.models import PEP, Child, Review
         from trust.models import School
     except ImportError:
         return {}
@@ -63,7 +65,10 @@ def casework_oversight(school_ids, *, as_of=None, academic_year=None) -> dict[in
         children = (
             Child.objects.filter(on_roll, school_id__in=school_ids)
             .filter(cohort__in=[Cohort.LOOKED_AFTER, Cohort.PREVIOUSLY_LOOKED_AFTER])
-            .prefetch_related(Prefetch("peps", queryset=peps.order_by("period_starts_on")))
+            .prefetch_related(
+                Prefetch("peps", queryset=peps.order_by("period_starts_on")),
+                Prefetch("reviews", queryset=Review.objects.filter(kind=ReviewKind.STATUTORY)),
+            )
         )
         for child in children:
             entry = figures[child.school_id]
@@ -72,6 +77,7 @@ def casework_oversight(school_ids, *, as_of=None, academic_year=None) -> dict[in
                 continue
             entry.children_in_care += 1
             _count_peps(engine, child, entry, first, last, stored_problem)
+            _count_reviews(engine, child, entry, stored_problem)
     except (FieldError, LookupError):
         logger.exception("Casework figures unavailable: the casework models are not as expected")
         return {}
@@ -96,6 +102,17 @@ def _count_peps(engine, child, entry, first, last, stored_problem) -> None:
         entry.peps_overdue += 1
 
 
+def _count_reviews(engine, child, entry, stored_problem) -> None:
+    """The statutory review flags of the casework home (casework/review_schedule.py), counted per child."""
+    from casework.review_schedule import OVERDUE, PEP_NOT_UPDATED, review_deadline
+
+    if not child.entered_care_on or stored_problem(child, "entered_care_on", timezone.localdate()):
+        return
+    flags = review_deadline(engine, child).flags
+    entry.reviews_overdue += OVERDUE in flags
+    entry.pep_not_updated_since_review += any(flag.startswith(PEP_NOT_UPDATED) for flag in flags)
+
+
 def total(figures: dict[int, CaseworkFigures]) -> CaseworkFigures:
     result = CaseworkFigures()
     for entry in figures.values():
@@ -105,6 +122,8 @@ def total(figures: dict[int, CaseworkFigures]) -> CaseworkFigures:
         result.peps_on_time += entry.peps_on_time
         result.peps_overdue += entry.peps_overdue
         result.not_worked_out += entry.not_worked_out
+        result.reviews_overdue += entry.reviews_overdue
+        result.pep_not_updated_since_review += entry.pep_not_updated_since_review
     rules = {entry.initial_rule for entry in figures.values()}
     result.initial_rule = rules.pop() if len(rules) == 1 else "each school's own rule"
     return result

@@ -232,5 +232,5 @@ def test_the_governors_figures_and_the_annual_report_count_the_casework_homes_ch
     assert len(queries.captured_queries) == GOVERNOR_FIGURES_QUERIES
 
 
-# The schools (calendars), their terms, non-teaching days, the rules, the children, their PEPs.
-GOVERNOR_FIGURES_QUERIES = 6
+# The schools (calendars), their terms, non-teaching days, the rules, the children, their PEPs, their statutory reviews.
+GOVERNOR_FIGURES_QUERIES = 7

@@ -23,6 +23,7 @@ MODELS = [
     "delegation",
     "suspension",
     "ppplusrequest",
+    "careepisode",
 ]
 RULE_KEEPERS = frozenset({"head", "admin"})  # trust-wide and local authority deadline rules
 CASTLE_DT = frozenset({"dt_castle"})
@@ -90,6 +91,7 @@ def build_world(personas):
                 amount_requested=500,
                 purpose="Tutoring",
             ),
+            "careepisode": child.care_episodes.get(),
             "term": school.terms.first(),
             "nonteachingday": school.non_teaching_days.create(date=pep.period_starts_on, kind="inset"),
         }
@@ -157,7 +159,7 @@ def _castle_delegation(personas, child):
 
 
 # A delegation is withdrawn, never deleted: its delete screen is refused to everyone.
-NOT_DELETABLE = {"delegation"}
+NOT_DELETABLE = {"delegation", "careepisode"}  # care episodes: the deadlines rest on them
 
 
 def _admin(model):
@@ -268,6 +270,7 @@ EXPECTATIONS = [
         note="children point at local authorities: nobody deletes them",
         not_found=ADMIN_USERS - BOTH_DTS,
     ),
+    Expect("admin/casework/import-children/", "/admin/casework/import-children/", allowed=BOTH_DTS),
     Expect("casework/", "/casework/", allowed=BOTH_DTS),
     Expect("casework/deadlines.ics", "/casework/deadlines.ics", allowed=BOTH_DTS),
     Expect(

@@ -162,6 +162,7 @@ GROUP_PERMISSIONS = {
         "transition",
     )
     | {"casework.add_delegation", "casework.change_delegation", "casework.view_delegation"}
+    | {"casework.add_careepisode", "casework.change_careepisode", "casework.view_careepisode"}
     | {"casework.view_ppplusrate"},
 }
 

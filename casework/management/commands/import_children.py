@@ -5,13 +5,13 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.child_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, NotTheirSchool, import_children
+from casework.child_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, NotTheirSchool, PlanChanged, import_children
 from trust.models import School
 
 
 class Command(BaseCommand):
     help = (
-        "Import a school's existing children and the date of each one's last PEP from CSV, all or nothing "
+        "Import (or update) a school's existing children and the date of each one's last PEP from CSV, all or nothing "
         f"(columns: {', '.join(REQUIRED_COLUMNS)}; optional: {', '.join(OPTIONAL_COLUMNS)}). "
         "Only the school's designated teacher may import its children."
     )
@@ -37,11 +37,17 @@ class Command(BaseCommand):
             result = import_children(user, target, text)
         except NotTheirSchool as exc:
             raise CommandError(str(exc)) from exc
+        except PlanChanged as exc:
+            raise CommandError(
+                "The children's records changed while importing: nothing was imported; run it again."
+            ) from exc
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(error)
             raise CommandError(f"Nothing was imported: {len(result.errors)} lines need correcting.")
         with_pep = sum(1 for c in result.created if c.pep_before_portal_on)
+        changed = f" {len(result.changed)} already on record changed." if result.changed else ""
         self.stdout.write(
             f"{target.name}: {len(result.created)} children imported, {with_pep} with a PEP from before the portal."
+            + changed
         )
