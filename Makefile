@@ -28,8 +28,9 @@ run: $(BIN)/.installed ## Serve the portal with the demo trust on http://127.0.0
 
 test: $(BIN)/.installed lint check-migrations check-deploy pytest ## The whole suite: lint, migrations, deploy checks, tests
 
-lint: $(BIN)/.installed ## ruff (with security rules)
+lint: $(BIN)/.installed ## ruff (with security rules), and the apps' layers (import-linter, pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check-migrations: $(BIN)/.installed ## Fail if a model change has no migration
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run

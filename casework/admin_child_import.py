@@ -23,7 +23,7 @@ from trust.models import School
 from . import audit
 from .child_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, NotTheirSchool, PlanChanged, apply_plan, plan_import
 from .enums import AuditAction
-from .views import no_store
+from .view_guards import no_store
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 PREVIEW_SESSION_KEY = "casework_child_import_preview"

@@ -5,4 +5,9 @@ class CaseworkConfig(AppConfig):
     name = "casework"
 
     def ready(self):
+        from trust.access import register_admin_reach
+
         from . import signals  # noqa: F401
+        from .models import Delegation
+
+        register_admin_reach("casework delegation", Delegation.objects.of_delegate)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from trust.calendar_models import academic_year_of
+from trust.calendar_models import academic_year_after, academic_year_of
 from trust.school_days import DayUnit, MissingTermDates, SchoolCalendar
 
 from .date_ranges import child_record_problems
@@ -164,7 +164,7 @@ class DeadlineEngine:
         calendar.require_year(on)
         term = calendar.current_or_next_term(on)
         if term is None:
-            raise MissingTermDates(calendar.school, _next_year(on))
+            raise MissingTermDates(calendar.school, academic_year_after(on))
         season = season_of(term.starts_on)
         last = max(
             t.ends_on
@@ -241,7 +241,7 @@ class DeadlineEngine:
             obligations.append(PEPObligation(DeadlineKind.PEP_REVIEW, label, review_rule, opens, due))
         if with_next:  # the next term's dates are not entered yet
             last = obligations[-1].due_on or until
-            raise MissingTermDates(calendar.school, _next_year(max(last, until)))
+            raise MissingTermDates(calendar.school, academic_year_after(max(last, until)))
         for obligation in obligations:
             obligation.met_on = next((d for d in signed if d >= obligation.opens_on), None)
         return obligations
@@ -434,8 +434,3 @@ class DeadlineEngine:
             return self.calendar(child.school_id).days_between(due_on, sent, DayUnit.SCHOOL)
         except MissingTermDates:
             return (sent - due_on).days
-
-
-def _next_year(day: datetime.date) -> str:
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start + 1}/{(start + 2) % 100:02d}"

@@ -22,7 +22,7 @@ from .delegate_forms import ActivityForm, AttainmentForm, ProgressForm, TargetFo
 from .enums import AuditAction, DelegatedSection, PEPStatus
 from .models import PEP, Activity, Delegation, Target, TargetProgress
 from .models.peps import LOCKED_STATUS
-from .views import no_store
+from .view_guards import no_store
 
 # Stricter than the sign-off lock (LOCKED_STATUS, which the models enforce): a delegate also stops at "ready".
 LOCKED_STATUSES = (PEPStatus.READY, LOCKED_STATUS)

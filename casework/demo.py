@@ -478,14 +478,12 @@ def _mentor_delegation(today):
 
 
 def _acknowledge_children_in_care_policy(user):
-    """As dt.brook has: the casework gate applies to delegates too (the policy app is imported lazily)."""
-    try:
-        from policy.acknowledgements import create_receipt, existing_receipt
-        from policy.demo import POLICY_SLUG, RIGHT_ANSWERS
-        from policy.models import PolicyPage
-        from policy.versions import current_version
-    except ImportError:
-        return
+    """As dt.brook has: the casework gate applies to delegates too."""
+    from policy.acknowledgements import create_receipt, existing_receipt
+    from policy.demo import POLICY_SLUG, RIGHT_ANSWERS
+    from policy.models import PolicyPage
+    from policy.versions import current_version
+
     page = PolicyPage.objects.filter(slug=POLICY_SLUG).first()
     version = current_version(page) if page else None
     if version is None or existing_receipt(user, page, version.number):

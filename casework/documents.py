@@ -1,5 +1,7 @@
 """Case documents: checked by content, stored privately under random names, served only through a view."""
 
+import tempfile
+
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,3 +42,15 @@ def check_upload(upload) -> tuple[str, str]:
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise ValidationError("Upload a PDF, a Word or Excel file, or an image (JPEG, PNG, GIF, WebP or HEIC).")
     return kind.mime, ALLOWED_TYPES[kind.mime]
+
+
+def read_from_storage(documents, write):
+    """Each document's whole content, read from storage before anything is sent or recorded: `write(n,
+    document, source)` copies it. A failing file store raises one of STORAGE_ERRORS here, not mid-response."""
+    for n, document in enumerate(documents, start=1):
+        with document.file.storage.open(document.file.name, "rb") as source:
+            write(n, document, source)
+
+
+def spooled():
+    return tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # FileResponse closes it

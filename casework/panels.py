@@ -1,6 +1,6 @@
 """Dashboard panels (home's `portal_dashboard_panels` hook)."""
 
-from home.panels import DashboardPanel
+from trust.panels import DashboardPanel
 
 from .models import SharedRecommendation
 from .permissions import is_designated_teacher
@@ -38,8 +38,8 @@ def shared_recommendations_panel(request):
 def designated_teacher_panel(request):
     if not is_designated_teacher(request.user):
         return None
+    from .child_views import casework_rows
     from .deadlines import RECORD_DATES
-    from .views import casework_rows
 
     rows, _ = casework_rows(request.user)
     # A date that looks wrong is named here (by record number, as on the calendar export), not just counted.

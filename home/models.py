@@ -6,7 +6,7 @@ class HomePage(Page):
     """The portal's root page: each person's signed-in dashboard.
 
     Apps add their sections through the `portal_dashboard_panels` hook: a function taking the request
-    and returning a `home.panels.DashboardPanel` (or None when it has nothing for this person).
+    and returning a `trust.panels.DashboardPanel` (or None when it has nothing for this person).
     """
 
     max_count = 1

@@ -29,13 +29,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from trust.access import current_memberships
-from trust.enums import TRUST_WIDE_ROLES
+from trust.access import covering, covers, current_memberships, is_trust_wide
 from trust.page_privacy import openable
+from trust.school_days import add_working_days, working_days_between
 
 from .models import GuidanceIndexPage, GuidancePage, PolicyIndexPage, PolicyPage, PolicyVersion, ReadReceipt
 from .versions import material_versions_by_page
-from .working_days import add_working_days
 
 ACKNOWLEDGEABLE_MODELS = (PolicyPage, GuidancePage)
 
@@ -54,7 +53,7 @@ def qualifying_memberships(user, page) -> list:
     return [
         m
         for m in current_memberships(user)
-        if m.role in roles and (school_ids is None or m.role in TRUST_WIDE_ROLES or m.school_id in school_ids)
+        if m.role in roles and covers(m, school_ids)
     ]
 
 
@@ -81,7 +80,7 @@ def pages_for(user) -> list:
     if not memberships:
         return []
     school_ids = {m.school_id for m in memberships if m.school_id}
-    trust_wide = any(m.role in TRUST_WIDE_ROLES for m in memberships)
+    trust_wide = is_trust_wide(user)
     pages = []
     for model in ACKNOWLEDGEABLE_MODELS:
         # Lists show titles and dates: the body and the questions, the bulk of each row, stay unread.
@@ -116,10 +115,7 @@ def audience_memberships(roles, school_ids=None):
     in `school_ids` (None: every school). Trust-wide roles count for every school."""
     from trust.models import Membership
 
-    memberships = Membership.objects.current().filter(role__in=list(roles or []))
-    if school_ids is not None:
-        memberships = memberships.filter(Q(school_id__in=school_ids) | Q(role__in=TRUST_WIDE_ROLES))
-    return memberships
+    return covering(Membership.objects.current().filter(role__in=list(roles or [])), school_ids)
 
 
 def members_of(page):
@@ -156,8 +152,6 @@ class Status:
     @property
     def due_phrase(self) -> str:
         """"due in 7 working days (Wednesday 9 December 2026)": the count a person can act on, and the date."""
-        from .working_days import due_phrase
-
         return due_phrase(self.due_on, timezone.localdate()) if self.due_on else ""
 
 
@@ -167,12 +161,30 @@ def _joined_on(user, page) -> date | None:
 
 
 def due_date(user, page, version: PolicyVersion) -> date:
+    return acknowledgement_due(page, timezone.localdate(version.published_at), _joined_on(user, page))
+
+
+def acknowledgement_due(page, published: date, joined: date | None) -> date:
     """Working days from the version's publication, or from joining when that came later."""
-    published = timezone.localdate(version.published_at)
-    joined = _joined_on(user, page)
     if joined and joined > published:
         return add_working_days(joined, page.new_starter_working_days)
     return add_working_days(published, page.acknowledge_within_working_days)
+
+
+def due_phrase(due_on: date, today: date) -> str:
+    """"due in 7 working days (Wednesday 9 December 2026)", "due today (…)", "overdue by 2 working days (…)"."""
+    when = f"{due_on:%A} {due_on.day} {due_on:%B %Y}"
+    if due_on == today:
+        return f"due today ({when})"
+    days = working_days_between(today, due_on)
+    if due_on > today:
+        if days == 0:  # due on a weekend or bank holiday before the next working day
+            return f"due {when}"
+        return f"due in {days} working day{'s' if days != 1 else ''} ({when})"
+    late = -days
+    if late == 0:
+        return f"overdue (was due {when})"
+    return f"overdue by {late} working day{'s' if late != 1 else ''} (was due {when})"
 
 
 def _statuses(user, pages) -> list[Status]:

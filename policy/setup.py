@@ -6,7 +6,7 @@ Used by the demo loader and tests; safe to run again.
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
-from home.models import HomePage
+from trust.site_home import home_page
 
 from .models import GuidanceIndexPage, PolicyIndexPage, SecondApproverTask
 
@@ -17,7 +17,7 @@ PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 
 
 def ensure_structure():
-    home = HomePage.objects.first()
+    home = home_page()
     policies = PolicyIndexPage.objects.first() or home.add_child(
         instance=PolicyIndexPage(title="Policies", slug="policies")
     )

@@ -9,9 +9,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from home.panels import DashboardPanel
 from trust.access import has_role
 from trust.enums import Role
+from trust.panels import DashboardPanel
 
 from .audience import statuses_for
 from .models import PolicyVersion, SecondApproverTask

@@ -1,42 +1,19 @@
 """Which pages a person may find: each app's own audience rule, asked in one place.
 
 Training answers with `training.audience.page_ids_for`; policy and guidance with
-`policy.audience.page_ids_for` (or `pages_for`) when the policy app provides it. Casework is never a source.
+`policy.audience.page_ids_for`. Casework is never a source.
 """
 
-import logging
-from importlib import import_module
-
-from django.apps import apps
-
-logger = logging.getLogger(__name__)
+from policy.audience import page_ids_for as policy_page_ids_for
+from training.audience import page_ids_for as training_page_ids_for
 
 
 def _training_ids(user) -> set[int]:
-    from training.audience import page_ids_for
-
-    return set(page_ids_for(user))
+    return set(training_page_ids_for(user))
 
 
 def _policy_ids(user) -> set[int]:
-    if not apps.is_installed("policy"):
-        return set()
-    try:
-        audience = import_module("policy.audience")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("policy.audience", "policy"):
-            raise
-        return set()
-    page_ids_for = getattr(audience, "page_ids_for", None)
-    if page_ids_for is not None:
-        return set(page_ids_for(user))
-    pages_for = getattr(audience, "pages_for", None)
-    if pages_for is None:
-        return set()
-    pages = pages_for(user)
-    if hasattr(pages, "values_list"):
-        return set(pages.values_list("pk", flat=True))
-    return {getattr(p, "pk", p) for p in pages}
+    return set(policy_page_ids_for(user))
 
 
 SOURCES = [_training_ids, _policy_ids]

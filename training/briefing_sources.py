@@ -15,9 +15,11 @@ number of queries.
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, Subquery
 
+from policy.audience import audience_memberships
+from policy.models import GuidancePage, PolicyPage, ReadReceipt
+from policy.versions import material_versions_by_page
 from trust.models import Membership
 
 from .models import TrainingCompletion, TrainingModulePage
@@ -48,8 +50,6 @@ class Requirement:
         """Current memberships in the audience: each app's own rule (training: its roles, in any school)."""
         if self.kind == "Training":
             return Membership.objects.current().filter(role__in=self.roles)
-        from policy.audience import audience_memberships
-
         return audience_memberships(self.roles, self.school_ids)
 
     def done(self, user_field="user_id"):
@@ -67,8 +67,6 @@ class Requirement:
             return TrainingCompletion.objects.filter(
                 user=OuterRef(user_field), page_id=self.page_id, version_number=self.version_number
             )
-        from policy.models import ReadReceipt
-
         return ReadReceipt.objects.filter(
             user=OuterRef(user_field), page_id=self.page_id, version_number=self.version_number
         )
@@ -103,14 +101,7 @@ def training_requirements() -> list[Requirement]:
 
 
 def policy_requirements() -> list[Requirement]:
-    """The policy app's acknowledgements; empty until the policy app provides its models."""
-    if not apps.is_installed("policy"):
-        return []
-    try:
-        from policy.models import GuidancePage, PolicyPage
-        from policy.versions import material_versions_by_page
-    except ImportError:
-        return []
+    """The policy app's acknowledgements."""
     pages = []
     for model in (PolicyPage, GuidancePage):
         pages += list(

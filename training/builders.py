@@ -3,6 +3,8 @@
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
+from trust.site_home import home_page
+
 from .models import TrainingIndexPage, TrainingModuleAudience, TrainingModulePage
 
 EDITOR_GROUP = "Executive head"
@@ -11,11 +13,9 @@ EDITOR_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 
 def ensure_training_index(title="Training") -> TrainingIndexPage:
     """The /training/ page under the home page, created once; the executive head may write under it."""
-    from home.models import HomePage
-
     index = TrainingIndexPage.objects.first()
     if index is None:
-        home = HomePage.objects.first() or Page.objects.get(depth=1)
+        home = home_page() or Page.objects.get(depth=1)
         index = TrainingIndexPage(
             title=title,
             slug="training",

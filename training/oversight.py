@@ -4,18 +4,22 @@ Counted by the casework deadline engine (casework/deadlines.py), with the same r
 teacher's casework home: a child in care has an initial PEP, then one each term; a PEP due and not signed
 off stays overdue until one is signed off, and a child with no PEP record at all counts. DESIGN: governors
 and trust-wide reports show numbers, never a child's name, date of birth or UPN. A fixed number of queries
-whatever the number of children. Returns {} when casework is not installed or its models are not as expected.
+whatever the number of children. Returns {} when casework's models are not as expected.
 """
 
 import logging
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.exceptions import FieldError
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from casework.date_ranges import stored_problem
+from casework.deadlines import DeadlineEngine
+from casework.enums import Cohort, DeadlineKind, ReviewKind
+from casework.models import PEP, Child, Review
 from trust.calendar_models import academic_year_bounds
+from trust.models import School
 
 logger = logging.getLogger(__name__)
 PEP_DATES = ("started_on", "entered_care_on", "pep_before_portal_on")  # what the PEP deadlines count from
@@ -42,15 +46,7 @@ def casework_oversight(school_ids, *, as_of=None, academic_year=None) -> dict[in
     """Figures per school id for `school_ids`: children in care, the PEPs due so far, how many were signed off
     by their due date, and how many children's PEPs are overdue, as at `as_of` (default today); with
     `academic_year` ("2025/26"), only PEPs due in that year count."""
-    if not apps.is_installed("casework") or not school_ids:
-        return {}
-    try:
-        from casework.date_ranges import stored_problem
-        from casework.deadlines import DeadlineEngine
-        from casework.enums import Cohort, DeadlineKind, ReviewKind
-        from casework.models import PEP, Child, Review
-        from trust.models import School
-    except ImportError:
+    if not school_ids:
         return {}
     today = as_of or timezone.localdate()
     first, last = academic_year_bounds(academic_year) if academic_year else (None, today)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from policy.audience import acknowledgement_due
 from trust.enums import Role
 
 from . import register_versions
@@ -91,15 +92,10 @@ def _due(requirement, joined: date | None) -> date | None:
     when they joined later. Training modules carry no period: None (outstanding until done)."""
     if requirement.kind == "Training" or requirement.since is None:
         return None
-    from policy.working_days import add_working_days
-
     page = _page(requirement)
     if page is None:
         return None
-    published = timezone.localdate(requirement.since)
-    if joined and joined > published:  # the same rule as policy.audience.due_date
-        return add_working_days(joined, page.new_starter_working_days)
-    return add_working_days(published, page.acknowledge_within_working_days)
+    return acknowledgement_due(page, timezone.localdate(requirement.since), joined)
 
 
 def _page(requirement):

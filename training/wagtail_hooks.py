@@ -115,7 +115,7 @@ def note_who_published_training(request, page):
 # --- Dashboards: the admin's home page and the portal's own dashboard -----------------------------
 from wagtail.admin.ui.components import Component  # noqa: E402
 
-from home.panels import DashboardPanel  # noqa: E402
+from trust.panels import DashboardPanel  # noqa: E402
 
 
 def _briefing_summary(user):

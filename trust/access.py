@@ -36,15 +36,23 @@ def roles_of(user) -> set[str]:
     return {m.role for m in current_memberships(user)}
 
 
+def covers(membership: Membership, school_ids: Iterable[int] | None) -> bool:
+    """Whether the membership reaches one of `school_ids` (None: any school): a trust-wide role covers every school."""
+    return school_ids is None or membership.role in TRUST_WIDE_ROLES or membership.school_id in school_ids
+
+
+def covering(memberships, school_ids: Iterable[int] | None):
+    """The same rule on a queryset of memberships: those that reach one of `school_ids` (None: any school)."""
+    if school_ids is None:
+        return memberships
+    return memberships.filter(Q(school_id__in=school_ids) | Q(role__in=TRUST_WIDE_ROLES))
+
+
 def has_role(user, *roles: str, school: School | int | None = None) -> bool:
     """True if the person holds any of `roles`; with `school`, in that school (trust-wide roles cover all)."""
     school_id = getattr(school, "pk", school)
-    for membership in current_memberships(user):
-        if membership.role not in roles:
-            continue
-        if school_id is None or membership.role in TRUST_WIDE_ROLES or membership.school_id == school_id:
-            return True
-    return False
+    school_ids = None if school_id is None else {school_id}
+    return any(m.role in roles and covers(m, school_ids) for m in current_memberships(user))
 
 
 def is_trust_wide(user, *roles: str) -> bool:
@@ -88,21 +96,31 @@ def needs_mfa(user) -> bool:
     return _may_open_admin(user)
 
 
-def _may_open_admin(user) -> bool:
-    """May open the Wagtail admin, or holds an active casework delegation (delegated entry reaches a
-    child's PEP), in ONE query: this runs on every request of a person who is not yet MFA-verified, and
-    has_perm would load all their permissions in two."""
-    from casework.models import Delegation  # lazily: trust never imports casework at module level
+# Rows of an app above trust that give a person a way into casework without the admin permission (casework's
+# delegations reach a child's PEP): each is a function of the user returning a queryset, and any row means MFA.
+# Apps register theirs in AppConfig.ready, so that trust imports none of them.
+_ADMIN_REACH = {}
 
+
+def register_admin_reach(name: str, rows_of_user) -> None:
+    _ADMIN_REACH[name] = rows_of_user
+
+
+def _may_open_admin(user) -> bool:
+    """May open the Wagtail admin, or has a registered way into casework (an active delegation), in ONE
+    query: this runs on every request of a person who is not yet MFA-verified, and has_perm would load all
+    their permissions in two."""
     if not user.is_active:
         return False
-    delegated = Delegation.objects.of_delegate(user)
+    reach = [rows_of_user(user) for rows_of_user in _ADMIN_REACH.values()]
     if hasattr(user, "_perm_cache"):
-        return user.has_perm("wagtailadmin.access_admin") or delegated.exists()
+        return user.has_perm("wagtailadmin.access_admin") or any(rows.exists() for rows in reach)
     admin_access = Permission.objects.filter(
         Q(user=user) | Q(group__user=user), content_type__app_label="wagtailadmin", codename="access_admin"
     )
-    either = Q(Exists(admin_access)) | Q(Exists(delegated))
+    either = Q(Exists(admin_access))
+    for rows in reach:
+        either |= Q(Exists(rows))
     return get_user_model().objects.filter(either, pk=user.pk).exists()
 
 

@@ -17,13 +17,21 @@ _YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
 
 def academic_year_of(day: datetime.date) -> str:
     """The English academic year a date falls in, 1 September to 31 August: "2026/27"."""
-    start = day.year if day.month >= 9 else day.year - 1
+    return _year_starting(day.year if day.month >= 9 else day.year - 1)
+
+
+def _year_starting(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
 def academic_year_bounds(year: str) -> tuple[datetime.date, datetime.date]:
     start = int(year[:4])
     return datetime.date(start, 9, 1), datetime.date(start + 1, 8, 31)
+
+
+def academic_year_after(day: datetime.date) -> str:
+    """The academic year after the one `day` falls in: 14 January 2027 -> "2027/28"."""
+    return _year_starting(int(academic_year_of(day)[:4]) + 1)
 
 
 def validate_academic_year(value: str) -> None:

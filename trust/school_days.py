@@ -68,6 +68,16 @@ def is_working_day(day: datetime.date) -> bool:
     return day.weekday() < 5 and not is_bank_holiday(day)
 
 
+def add_working_days(start: datetime.date, count: int) -> datetime.date:
+    """The `count`th working day after `start`: working days need no school's calendar."""
+    return SchoolCalendar(None, [], []).add(start, count, DayUnit.WORKING)
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
+    return SchoolCalendar(None, [], []).days_between(start, end, DayUnit.WORKING)
+
+
 class SchoolCalendar:
     """One school's terms and non-teaching days, loaded once and asked many times."""
 

@@ -3,9 +3,9 @@ import datetime
 import pytest
 import time_machine
 
+from casework.child_views import children_with_casework
 from casework.deadlines import DeadlineEngine
 from casework.models import Child
-from casework.views import children_with_casework
 from trust.access import forget_memberships
 from trust.models import School, Term
 

@@ -3,7 +3,6 @@
 
 from django import forms
 from django.db import models
-from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
@@ -12,7 +11,6 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from trust.enums import Role
-from trust.personal_pages import allow_personal_copy
 
 from ..blocks import BodyBlock, ComprehensionCheckBlock
 from ..enums import DEFAULT_WORKING_DAYS, ReviewBasis
@@ -96,15 +94,9 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
 
     # --- serving: only the audience (and the page's editors) see it --------------------------------
     def serve(self, request, view=None, args=None, kwargs=None):
-        from ..audience import can_read
+        from ..page_views import check_reader
 
-        if getattr(request, "is_preview", False):
-            return super().serve(request, view=view, args=args, kwargs=kwargs)
-        if not can_read(request.user, self):
-            raise Http404
-        if request.method == "GET" and getattr(view, "__name__", None) == "index_route":
-            # The page itself shows only the content and the reader's own status: a copy may be kept.
-            allow_personal_copy(request)
+        check_reader(self, request, view)
         return super().serve(request, view=view, args=args, kwargs=kwargs)
 
     def publish(self, revision, user=None, **kwargs):
@@ -119,22 +111,6 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
         return self._meta.verbose_name
 
 
-def _index_context(index, user, model):
-    """The person's pages with their status, and (for editors) live pages outside their audience."""
-    from trust.page_privacy import openable
-
-    from ..audience import statuses_for
-
-    statuses = [s for s in statuses_for(user) if isinstance(s.page, model)]
-    shown = {s.page.pk for s in statuses}
-    managed = [
-        page
-        for page in openable(model.objects.live().child_of(index), user).order_by("title")
-        if page.pk not in shown and page.permissions_for_user(user).can_edit()
-    ]
-    return {"statuses": statuses, "managed": managed}
-
-
 class PolicyIndexPage(Page):
     intro = models.TextField(blank=True)
 
@@ -144,9 +120,9 @@ class PolicyIndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
     def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(_index_context(self, request.user, PolicyPage))
-        return context
+        from ..page_views import index_context
+
+        return index_context(self, request.user, PolicyPage, super().get_context(request, *args, **kwargs))
 
 
 class PolicyPage(AcknowledgeablePage):
@@ -185,9 +161,9 @@ class GuidanceIndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
 
     def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(_index_context(self, request.user, GuidancePage))
-        return context
+        from ..page_views import index_context
+
+        return index_context(self, request.user, GuidancePage, super().get_context(request, *args, **kwargs))
 
 
 class GuidancePage(AcknowledgeablePage):

@@ -7,8 +7,8 @@ import pytest
 from conftest import sign_in
 from policy.audience import is_in_audience, members_of, outstanding_for, page_ids_for, pages_for, status_for
 from policy.tests.factories import make_guidance, make_policy
-from policy.working_days import add_working_days
 from trust.enums import Role
+from trust.school_days import add_working_days
 from trust.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 
 from conftest import sign_in
+from policy.audience import due_phrase
 from policy.tests.factories import make_policy
-from policy.working_days import due_phrase
 from trust.enums import Role
 from trust.tests.factories import MembershipFactory, UserFactory
 

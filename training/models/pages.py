@@ -1,9 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -63,25 +60,15 @@ class TrainingIndexPage(Page):
         verbose_name = "training index"
 
     def serve(self, request, *args, **kwargs):
-        from trust.access import current_memberships
+        from ..page_views import check_index_access
 
-        if not getattr(request, "is_preview", False) and not current_memberships(request.user):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
+        check_index_access(request)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from training.audience import modules_for
-        from training.versions import progress_for
+        from ..page_views import index_context
 
-        context = super().get_context(request, *args, **kwargs)
-        modules = list(modules_for(request.user).child_of(self).order_by("path"))
-        progress = progress_for(request.user, modules)
-        for module in modules:
-            module.progress = progress[module.pk]
-        context["modules"] = modules
-        return context
+        return index_context(self, request, super().get_context(request, *args, **kwargs))
 
 
 class TrainingModulePage(Page):
@@ -160,51 +147,14 @@ class TrainingModulePage(Page):
         return result
 
     def serve(self, request, *args, **kwargs):
-        from training.audience import is_in_audience
+        from ..page_views import serve_module
 
-        if getattr(request, "is_preview", False):
-            return super().serve(request, *args, **kwargs)
-        if not is_in_audience(request.user, self):
-            raise Http404
-        if request.method == "POST":
-            return self._complete(request)
-        return super().serve(request, *args, **kwargs)
-
-    def _complete(self, request):
-        from django.contrib import messages
-
-        from training.completion import complete_module
-        from training.forms import CompletionForm
-
-        form = CompletionForm(self, request.POST)
-        if form.is_valid():
-            result = complete_module(
-                request.user,
-                self,
-                revision_id=form.cleaned_data["revision"],
-                answers=form.answers(),
-            )
-            if result.ok:
-                messages.success(request, f"You have completed “{self.title}”. Your receipt is below.")
-                return redirect("training_receipt", pk=result.receipt.pk)
-            form.add_result_errors(result)
-        context = self.get_context(request)
-        context["form"] = form
-        return TemplateResponse(request, self.get_template(request), context, status=200)
+        return serve_module(self, request, lambda: super(TrainingModulePage, self).serve(request, *args, **kwargs))
 
     def get_context(self, request, *args, **kwargs):
-        from training.forms import CompletionForm
-        from training.versions import progress_for
-        from trust.page_privacy import openable
+        from ..page_views import module_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context["form"] = CompletionForm(self)
-        progress = progress_for(request.user, [self])[self.pk]
-        context["progress"] = progress
-        context["receipt"] = progress.receipt
-        related = openable(self.related_pages.select_related("page"), request.user, path="page__path")
-        context["related"] = [r.page for r in related if r.page.live]
-        return context
+        return module_context(self, request, super().get_context(request, *args, **kwargs))
 
 
 class TrainingModuleAudience(models.Model):

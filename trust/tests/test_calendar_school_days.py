@@ -3,8 +3,16 @@ import datetime
 import pytest
 
 from trust.calendar_ical import export_calendar, import_calendar
+from trust.calendar_models import academic_year_after, academic_year_of
 from trust.models import NonTeachingDay, Term
-from trust.school_days import DayUnit, MissingTermDates, SchoolCalendar, add_days
+from trust.school_days import (
+    DayUnit,
+    MissingTermDates,
+    SchoolCalendar,
+    add_days,
+    add_working_days,
+    working_days_between,
+)
 from trust.tests.factories import SchoolFactory
 
 D = datetime.date
@@ -207,3 +215,25 @@ def test_a_count_from_the_august_before_the_first_entered_year_starts_at_its_fir
     assert calendar.add(datetime.date(2026, 8, 20), 20) == datetime.date(2026, 9, 30)
     with pytest.raises(MissingTermDates, match="2025/26"):
         calendar.add(datetime.date(2026, 7, 10), 1)  # July may still be term: the missing year is named
+
+
+@pytest.mark.parametrize(
+    ("day", "year", "next_year"),
+    [
+        (D(2026, 8, 31), "2025/26", "2026/27"),
+        (D(2026, 9, 1), "2026/27", "2027/28"),
+        (D(2027, 1, 14), "2026/27", "2027/28"),
+        (D(1999, 12, 1), "1999/00", "2000/01"),
+        (D(9999, 12, 31), "9999/00", "10000/01"),  # a date stored by mistake still names a year, never a 500
+    ],
+)
+def test_the_academic_year_and_the_next_are_one_rule(day, year, next_year):
+    assert academic_year_of(day) == year
+    assert academic_year_after(day) == next_year
+
+
+def test_working_days_need_no_school_and_skip_weekends_and_bank_holidays():
+    # Thursday 2 April 2026: Good Friday and Easter Monday are bank holidays.
+    assert add_working_days(D(2026, 4, 2), 1) == D(2026, 4, 7)
+    assert working_days_between(D(2026, 4, 2), D(2026, 4, 9)) == 3
+    assert working_days_between(D(2026, 4, 9), D(2026, 4, 2)) == -3
