@@ -104,3 +104,40 @@ def _ready_to_acknowledge(path, email, password, form, page):
 
 if __name__ == "__main__":
     main()
+
+
+def queries_per_scenario() -> dict[str, int]:
+    """The queries of one request of each scenario, in this process (the bench database, the shared cache):
+    the third request, as the driver's loop sees it (the first two warm and keep any copy)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.run import PASSWORD
+    from bench.scenarios import ACKNOWLEDGERS, BENCH_PASSWORD
+    from policy.bench import acknowledgement_forms, children_in_care_policy
+
+    staff = signed_in_client("staff1.bench-0001@bench.example", BENCH_PASSWORD)
+    head = signed_in_client("head@symphony.example", PASSWORD)
+    dt = signed_in_client("dt.brook@symphony.example", PASSWORD)
+    policy = children_in_care_policy()
+    requests = {
+        "bare request (/health/live)": lambda: staff.get("/health/live"),
+        "policy page": lambda: staff.get(policy.url),
+        "staff dashboard": lambda: staff.get("/"),
+        "briefing (whole trust)": lambda: head.get("/briefing/"),
+        "search": lambda: staff.get("/search/?q=children+in+care"),
+        "casework home": lambda: dt.get("/casework/"),
+    }
+    forms = acknowledgement_forms(limit=1, offset=ACKNOWLEDGERS)  # not one of the driven scenario's people
+    if forms:
+        post = _ready_to_acknowledge(*forms[0])
+        requests["acknowledging"] = lambda: post()
+    counts = {}
+    for name, request in requests.items():
+        if name != "acknowledging":
+            request()  # the first sets the CSRF cookie, the second may keep the person's copy
+            request()
+        with CaptureQueriesContext(connection) as queries:
+            request()
+        counts[name] = len(queries)
+    return counts
