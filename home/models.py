@@ -1,6 +1,8 @@
 from wagtail import hooks
 from wagtail.models import Page
 
+from trust.personal_pages import allow_personal_copy
+
 
 class HomePage(Page):
     """The portal's root page: each person's signed-in dashboard.
@@ -20,6 +22,13 @@ class HomePage(Page):
             return super().route(request, path_components)
         page, remaining = found
         return page.route(request, remaining)
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "GET":
+            # What the dashboard shows depends on the content, the person's own records, the casework
+            # and the briefing's counts: its copy is kept under all four generations (trust/personal_pages.py).
+            allow_personal_copy(request)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -35,3 +35,16 @@ def acknowledgement_forms(limit, offset=0):
 
 def receipt_count():
     return ReadReceipt.objects.count()
+
+
+def publish_new_version():
+    """A material change to the Children in Care policy, as before an INSET day: everyone must acknowledge again."""
+    page = children_in_care_policy()
+    if page is None:
+        return None
+    page = page.specific
+    page.change_is_material = True
+    page.change_summary = "Updated for the INSET day."
+    revision = page.save_revision()
+    revision.publish()
+    return current_version(PolicyPage.objects.get(pk=page.pk))

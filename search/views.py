@@ -7,14 +7,14 @@ from wagtail.models import Page
 from trust.access import current_memberships
 
 from .query import clean_query, excerpt, highlight, page_text, terms_of
-from .sources import searchable_page_ids
+from .sources import searchable_page_ids_for
 
 PER_PAGE = 10
 
 
-def search_pages(user, terms):
-    """Live pages this person's audience may see, matching `terms` (Wagtail search, best first)."""
-    ids = searchable_page_ids(user)
+def search_pages(request, terms):
+    """Live pages the signed-in person's audience may see, matching `terms` (Wagtail search, best first)."""
+    ids = searchable_page_ids_for(request)
     if not ids or not terms:
         return Page.objects.none()
     return Page.objects.live().filter(pk__in=ids).search(" ".join(terms))
@@ -26,7 +26,7 @@ def search(request):
         raise PermissionDenied
     query = clean_query(request.GET.get("q"))
     terms = terms_of(query)
-    results = search_pages(request.user, terms) if terms else Page.objects.none()
+    results = search_pages(request, terms) if terms else Page.objects.none()
     paginator = Paginator(results, PER_PAGE)
     try:
         page_obj = paginator.page(request.GET.get("page", 1))

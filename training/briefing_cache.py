@@ -27,6 +27,9 @@ def current_generation() -> int:
 
 def bump(**_signal_kwargs) -> None:
     """A new, random number: unlike a counter, it never repeats after a rollback or a restored backup."""
+    from trust.personal_pages import renew_briefing
+
+    renew_briefing()  # the dashboards' kept copies show these counts
     number = secrets.randbits(62)
     if BriefingGeneration.objects.filter(pk=_ROW).update(number=number):
         return

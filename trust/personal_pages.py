@@ -8,7 +8,11 @@ A copy is kept under a key made of:
 - a hash of the person's CSRF secret, since the page's acknowledgement form carries a token made from it;
 - the *content* generation, renewed by any save or delete of a page, a site, a view restriction, or any
   record of the policy and trust apps (versions, schools, memberships, calendars);
-- the *person's* generation, renewed by their own receipts, attempts, account record, groups and permissions.
+- the *person's* generation, renewed by their own receipts, attempts, training completions, account
+  record, groups and permissions;
+- for the dashboard (`SHARED_RECORD_PATHS`), which also shows other people's records: the *casework*
+  generation, renewed by any casework record but the audit trail, and the *briefing* generation, renewed
+  whenever the briefing report's numbers change (`training.briefing_cache.bump`).
 
 The same two generations let trust.middleware.RequireMFAMiddleware remember, for the session, that a
 person's roles need no second factor, until either generation is renewed.
@@ -31,16 +35,35 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 CONTENT_KEY = "personal-pages:content"
+CASEWORK_KEY = "personal-pages:casework"
+BRIEFING_KEY = "personal-pages:briefing"
 # Apps whose records can change what any page shows to anyone.
-CONTENT_APPS = {"wagtailcore", "policy", "trust", "home"}
+CONTENT_APPS = {"wagtailcore", "policy", "trust", "home", "training"}
 # Records that change only what their own person sees: renewing everyone's copies for each would be waste.
 PERSONAL_RECORDS = {
     "policy.ReadReceipt": "user_id",
     "policy.AcknowledgementAttempt": "user_id",
+    "training.TrainingCompletion": "user_id",
+    "training.TrainingAttempt": "user_id",
     "casework.Delegation": "delegate_id",  # a delegation needs MFA of its delegate (trust.access.needs_mfa)
 }
-# Records of those apps that no page shows (Wagtail's own history is written on every acknowledgement).
-IGNORED_RECORDS = {"wagtailcore.PageLogEntry", "wagtailcore.ModelLogEntry"}
+# Records that no page shows: Wagtail's own history (written on every acknowledgement), the case audit
+# (written on every casework page read), reminder bookkeeping, and the briefing's own generation row
+# (`training.briefing_cache.bump` renews BRIEFING_KEY itself).
+IGNORED_RECORDS = {
+    "wagtailcore.PageLogEntry",
+    "wagtailcore.ModelLogEntry",
+    "casework.CaseAuditEvent",
+    "casework.AuditAnchor",
+    "casework.TransitionDownload",
+    "training.ReminderRun",
+    "training.ReminderDigest",
+    "training.BriefingGeneration",
+}
+# Pages that show other people's records as well as the person's own: the dashboard (shared PEP
+# recommendations, a designated teacher's casework deadlines, the briefing's completion counts).
+# Their copies are kept under the casework and briefing generations too.
+SHARED_RECORD_PATHS = {"/"}
 
 _COPY_FLAG = "_personal_copy_allowed"
 
@@ -64,6 +87,15 @@ def renew_person(user_id):
     _renew(_person_key(user_id))
 
 
+def renew_casework():
+    _renew(CASEWORK_KEY)
+
+
+def renew_briefing():
+    """Anything the briefing counts changed (training.briefing_cache.bump): every receipt, for one."""
+    _renew(BRIEFING_KEY)
+
+
 def allow_personal_copy(request):
     """Called by a page's serve: this answer depends only on the content and the person, so it may be kept."""
     setattr(request, _COPY_FLAG, True)
@@ -72,11 +104,15 @@ def allow_personal_copy(request):
 def record_changed(sender, instance, **kwargs):
     """post_save / post_delete of any model: renew the generation the record belongs to."""
     label = sender._meta.label
+    if label in IGNORED_RECORDS:
+        return
+    if sender._meta.app_label == "casework":
+        renew_casework()  # a child, a PEP, a share or a delegation: what the dashboard counts or lists
     if label in PERSONAL_RECORDS:
         renew_person(getattr(instance, PERSONAL_RECORDS[label]))
     elif label == settings.AUTH_USER_MODEL:
         renew_person(instance.pk)
-    elif sender._meta.app_label in CONTENT_APPS and label not in IGNORED_RECORDS:
+    elif sender._meta.app_label in CONTENT_APPS:
         renew_content()
 
 
@@ -101,18 +137,33 @@ def group_rights_changed(action, **kwargs):
         renew_content()  # every member of the group; rare enough to renew everyone's
 
 
-def generations(request) -> str:
-    """The content and the person's generations, read once a request (and before anything is rendered)."""
-    if not hasattr(request, "_personal_generations"):
-        keys = [CONTENT_KEY, _person_key(request.user.pk)]
+def _read_generations(request) -> dict:
+    """Every generation, read in one round trip once a request (and before anything is rendered)."""
+    if not hasattr(request, "_personal_generation_values"):
+        keys = [CONTENT_KEY, _person_key(request.user.pk), CASEWORK_KEY, BRIEFING_KEY]
         found = cache.get_many(keys)
         for key in keys:
             if key not in found:
                 found[key] = secrets.token_hex(8)
                 if not cache.add(key, found[key], timeout=None):
                     found[key] = cache.get(key)
-        request._personal_generations = f"{found[keys[0]]}:{found[keys[1]]}"
-    return request._personal_generations
+        request._personal_generation_values = {
+            "content": found[keys[0]], "person": found[keys[1]], "casework": found[keys[2]], "briefing": found[keys[3]]
+        }
+    return request._personal_generation_values
+
+
+def generations(request) -> str:
+    """The content and the person's generations (what the person's rights and most pages depend on)."""
+    found = _read_generations(request)
+    return f"{found['content']}:{found['person']}"
+
+
+def _page_generations(request) -> str:
+    if request.path not in SHARED_RECORD_PATHS:
+        return generations(request)
+    found = _read_generations(request)
+    return f"{generations(request)}:{found['casework']}:{found['briefing']}"
 
 
 def _copy_key(request):
@@ -124,7 +175,7 @@ def _copy_key(request):
         str(request.user.pk),
         timezone.localdate().isoformat(),
         csrf_secret,
-        generations(request),
+        _page_generations(request),
     ]
     return "personal-pages:copy:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 

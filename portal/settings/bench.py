@@ -11,3 +11,7 @@ from .production import *  # noqa: E402,F403
 
 DEMO_ALLOWED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+
+# The bench signs in thousands of people from 127.0.0.1, standing in for fifty schools' own addresses:
+# the per-address limit on sign-ins is raised here only (the per-account limit on failures stays).
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "login": "100000/m/ip"}  # noqa: F405

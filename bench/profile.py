@@ -1,0 +1,143 @@
+"""Profile by work, not time: each bench page in this process, on the bench database (`make bench` made it).
+
+`python -m bench.profile [--top N] [--sort cumulative|tottime]` signs in as the bench's people, requests
+each page twice (the first warms the process, as a worker that has served before), and prints for the
+second: the queries it made, the Python function calls, and the functions that dominate. Counts of
+queries and calls do not change with the machine's load, unlike timings.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup():
+    sys.path.insert(0, str(ROOT))
+    from bench import run
+
+    os.environ.update({k: v for k, v in run.ENV.items() if k != "REDIS_URL"})
+    os.environ.setdefault("REDIS_URL", run.REDIS_URL)
+    import django
+
+    django.setup()
+
+
+def signed_in_client(email, password, totp=None):
+    from django.test import Client
+
+    from bench.run import TOTP
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    response = client.post("/accounts/login/", {"login": email, "password": password})
+    if "2fa/authenticate" in response.get("Location", ""):
+        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+        code = format_hotp_value(hotp_value(totp or TOTP, int(time.time()) // 30))
+        response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302, (email, response.status_code)
+    return client
+
+
+def measure(label, request, top, sort):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    request()  # warm: templates compiled, content types and the site cached, as in a serving worker
+    profiler = cProfile.Profile()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        profiler.enable()
+        response = request()
+        profiler.disable()
+        elapsed = (time.perf_counter() - started) * 1000
+    stats = pstats.Stats(profiler)
+    print(f"\n== {label}: status {response.status_code}, {len(queries)} queries, "
+          f"{stats.total_calls} function calls, {elapsed:.0f} ms (noisy)")
+    for q in queries.captured_queries:
+        print("   SQL", q["sql"][:160])
+    stats.sort_stats(sort).print_stats(top)
+    return response
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    setup()
+    from bench.run import PASSWORD
+    from bench.scenarios import BENCH_PASSWORD
+    from policy.bench import acknowledgement_forms
+
+    staff = signed_in_client("staff1.bench-0001@bench.example", BENCH_PASSWORD)
+    dt = signed_in_client("dt.brook@symphony.example", PASSWORD)
+    pages = {
+        "staff dashboard": lambda: staff.get("/"),
+        "casework home": lambda: dt.get("/casework/"),
+        "search": lambda: staff.get("/search/?q=children+in+care"),
+    }
+    for label, request in pages.items():
+        if not args.only or args.only in label:
+            measure(label, request, args.top, args.sort)
+    if not args.only or "ack" in args.only:
+        ready = [_ready_to_acknowledge(*entry) for entry in acknowledgement_forms(limit=2, offset=4000)]
+        posts = iter(ready)
+        measure("acknowledging", lambda: next(posts)(), args.top, args.sort)
+
+
+def _ready_to_acknowledge(path, email, password, form, page):
+    """Signed in, the page opened (as a person reads before acknowledging): the POST is what is measured."""
+    import re
+
+    client = signed_in_client(email, password)
+    html = client.get(page).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return lambda: client.post(path, {**form, "csrfmiddlewaretoken": token})
+
+
+if __name__ == "__main__":
+    main()
+
+
+def queries_per_scenario() -> dict[str, int]:
+    """The queries of one request of each scenario, in this process (the bench database, the shared cache):
+    the third request, as the driver's loop sees it (the first two warm and keep any copy)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.run import PASSWORD
+    from bench.scenarios import ACKNOWLEDGERS, BENCH_PASSWORD
+    from policy.bench import acknowledgement_forms, children_in_care_policy
+
+    staff = signed_in_client("staff1.bench-0001@bench.example", BENCH_PASSWORD)
+    head = signed_in_client("head@symphony.example", PASSWORD)
+    dt = signed_in_client("dt.brook@symphony.example", PASSWORD)
+    policy = children_in_care_policy()
+    requests = {
+        "bare request (/health/live)": lambda: staff.get("/health/live"),
+        "policy page": lambda: staff.get(policy.url),
+        "staff dashboard": lambda: staff.get("/"),
+        "briefing (whole trust)": lambda: head.get("/briefing/"),
+        "search": lambda: staff.get("/search/?q=children+in+care"),
+        "casework home": lambda: dt.get("/casework/"),
+    }
+    forms = acknowledgement_forms(limit=1, offset=ACKNOWLEDGERS)  # not one of the driven scenario's people
+    if forms:
+        post = _ready_to_acknowledge(*forms[0])
+        requests["acknowledging"] = lambda: post()
+    counts = {}
+    for name, request in requests.items():
+        if name != "acknowledging":
+            request()  # the first sets the CSRF cookie, the second may keep the person's copy
+            request()
+        with CaptureQueriesContext(connection) as queries:
+            request()
+        counts[name] = len(queries)
+    return counts
