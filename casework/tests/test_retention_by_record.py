@@ -96,7 +96,7 @@ def test_the_child_page_shows_each_records_retention_and_the_care_episodes(clien
     assert "This record is kept as</dt>\n    <dd>SEN or EHCP file: date of birth + 31 years" in page
     assert '<th scope="row">Report card</th><td>Pupil file: date of birth + 25 years</td><td>28 Feb 2041' in page
     assert '<th scope="row">EHCP</th><td>SEN or EHCP file: date of birth + 31 years</td><td>28 Feb 2047' in page
-    assert "In care from 1 Jun 2025 (current" in page
+    assert "In care from 1 Jun 2025</a> (current" in page
 
 
 def test_apply_retention_can_be_queued_as_the_daily_task(personas, media):
