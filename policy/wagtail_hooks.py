@@ -13,8 +13,10 @@ from trust.access import has_role
 from trust.enums import Role
 from trust.panels import DashboardPanel
 
+from . import publish_gate
 from .audience import statuses_for
 from .models import PolicyVersion, SecondApproverTask
+from .models.approval import SELF_APPROVAL_NOTE
 from .reviews import pages_due_for_review
 
 
@@ -66,6 +68,7 @@ def register_policy_log_actions(actions):
     actions.register_action("policy.acknowledged", "Acknowledge", "Acknowledged")
     actions.register_action("policy.acknowledged_on_paper", "Record paper acknowledgement", "Recorded a paper acknowledgement")
     actions.register_action("policy.imported", "Import policy", "Imported a policy as a draft")
+    actions.register_action(publish_gate.ONLY_APPROVER_ACTION, "Publish as the only approver", SELF_APPROVAL_NOTE)
 
 
 def _has_versions(pages) -> bool:
@@ -110,6 +113,8 @@ def note_who_published(request, page):
     specific = page.specific
     if isinstance(specific, AcknowledgeablePage) and specific.live_revision_id:
         record_publication(specific, specific.live_revision, request.user)
+    if publish_gate.publishes_as_only_approver(page, request.user):
+        publish_gate.note_only_approver(page, request.user)
 
 
 class TrustAdminMenuItem(MenuItem):
@@ -152,3 +157,55 @@ def tell_the_submitter_who_approves(request, page):
     task = page.current_workflow_task if request.method == "GET" else None
     if isinstance(task, SecondApproverTask) and (notice := task.notice_for(page, request.user)):
         messages.info(request, notice)
+
+
+@hooks.register("before_edit_page")
+def refuse_publishing_round_the_approver(request, page):
+    if request.method == "POST" and request.POST.get("action-publish") and publish_gate.publish_is_gated(page, request.user):
+        return publish_gate.refuse(request, reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    return None
+
+
+@hooks.register("before_create_page")
+def refuse_creating_published_round_the_approver(request, parent_page, page_class):
+    if (
+        request.method == "POST"
+        and request.POST.get("action-publish")
+        and publish_gate.publish_is_gated(parent_page, request.user)
+    ):
+        meta = page_class._meta
+        return publish_gate.refuse(
+            request, reverse("wagtailadmin_pages:add", args=[meta.app_label, meta.model_name, parent_page.pk])
+        )
+    return None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_round_the_approver(request, action_type, objects, action_class_instance):
+    from wagtail.models import Page
+
+    if action_type != "publish" or not objects or not isinstance(objects[0], Page):
+        return None
+    pages = list(objects)
+    if action_class_instance.cleaned_form.cleaned_data.get("include_descendants"):
+        pages += [descendant for page in objects for descendant in page.get_descendants().not_live()]
+    if any(publish_gate.publish_is_gated(page, request.user) for page in pages):
+        return publish_gate.refuse(request, reverse("wagtailadmin_explore", args=[objects[0].get_parent().pk]))
+    return None
+
+
+@hooks.register("after_bulk_action")
+def note_bulk_publishing_as_only_approver(request, action_type, objects, action_class_instance):
+    from wagtail.models import Page
+
+    if action_type == "publish" and objects and isinstance(objects[0], Page):
+        for page in objects:
+            if publish_gate.publishes_as_only_approver(page, request.user):
+                publish_gate.note_only_approver(page, request.user)
+
+
+@hooks.register("construct_page_action_menu")
+def hide_publish_round_the_approver(menu_items, request, context):
+    page = context.get("page") or context.get("parent_page")
+    if page is not None and page.pk and publish_gate.publish_is_gated(page, request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "action-publish"]

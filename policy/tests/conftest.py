@@ -1,5 +1,7 @@
 import pytest
+from django.contrib.auth.models import Group
 
+from conftest import enrol_totp
 from policy.tests.factories import QUESTIONS, make_policy, publish_change
 
 
@@ -14,6 +16,17 @@ def checked_policy(policy, personas):
     """Version 2: a material change with a two-question comprehension check, published by the head."""
     page, _ = publish_change(policy, material=True, summary="Added a check.", questions=QUESTIONS, user=personas.head)
     return page
+
+
+@pytest.fixture
+def approver(personas):
+    """The trust's director of education, in the "Policy approvers" group (like the demo's approver)."""
+    from trust.tests.factories import UserFactory
+
+    user = UserFactory(email="approver@symphony.example")
+    user.groups.add(Group.objects.get(name="Policy approvers"))
+    enrol_totp(user)
+    return user
 
 
 def acknowledge_url(page):

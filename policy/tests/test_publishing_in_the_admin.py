@@ -1,7 +1,8 @@
-"""Publishing through the Wagtail editor: the publisher must say whether the change is material."""
+"""Publishing through the Wagtail editor: whoever submits a change must say whether it is material, and a
+second approver publishes it (issue 17)."""
 
 import pytest
-from wagtail.models import GroupPagePermission, WorkflowPage
+from wagtail.models import GroupPagePermission, TaskState, WorkflowPage
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
 from conftest import sign_in
@@ -52,11 +53,11 @@ def test_the_policy_approval_workflow_belongs_to_the_policy_index_and_the_execut
     assert set(task.groups.values_list("name", flat=True)) == {"Executive head", "Policy approvers"}
 
 
-def test_publishing_without_saying_whether_the_change_is_material_is_refused(client, policy, personas):
+def test_submitting_without_saying_whether_the_change_is_material_is_refused(client, policy, personas):
     sign_in(client, personas.head)
     data = edit_form(client, policy)
     data["title"] = "Children in Care policy (revised)"
-    data["action-publish"] = "action-publish"
+    data["action-submit"] = "action-submit"
     response = client.post(f"/admin/pages/{policy.pk}/edit/", data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -67,19 +68,26 @@ def test_publishing_without_saying_whether_the_change_is_material_is_refused(cli
 
 
 @pytest.mark.parametrize(("material", "number"), [("True", 2), ("False", 1)])
-def test_the_publisher_chooses_material_or_minor_in_the_editor(client, policy, personas, material, number):
+def test_the_submitter_chooses_material_or_minor_in_the_editor_and_the_approver_publishes_it(
+    client, policy, personas, approver, material, number
+):
     sign_in(client, personas.head)
     data = edit_form(client, policy)
     data["change_is_material"] = material
     data["change_summary"] = "Clarified the PEP deadline."
-    data["action-publish"] = "action-publish"
+    data["action-submit"] = "action-submit"
     response = client.post(f"/admin/pages/{policy.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert current_version(type(policy).objects.get(pk=policy.pk)).change_summary != "Clarified the PEP deadline."
+    task_state = TaskState.objects.get(status="in_progress")
+    sign_in(client, approver)
+    response = client.post(f"/admin/pages/workflow/action/{policy.pk}/approve/{task_state.pk}/", {"comment": ""})
+    assert response.status_code == 302
     version = current_version(type(policy).objects.get(pk=policy.pk))
     assert (version.number, version.change_summary, version.published_by) == (
         number,
         "Clarified the PEP deadline.",
-        personas.head,
+        approver,
     )
 
 

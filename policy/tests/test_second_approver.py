@@ -2,27 +2,16 @@
 while someone else can; the trust administrator's setting lets an only approver approve, noted in history."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from wagtail.models import GroupApprovalTask, TaskState, Workflow
 
-from conftest import enrol_totp, sign_in
+from conftest import sign_in
 from policy.models import PolicyApprovalSettings, PolicyPage, SecondApproverTask
 from policy.versions import current_version
-from trust.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 NEW_WORDS = [{"type": "paragraph", "value": "<p>Second pair of eyes wording.</p>"}]
-
-
-@pytest.fixture
-def approver(personas):
-    """The trust's director of education, in the "Policy approvers" group (like the demo's approver)."""
-    user = UserFactory(email="approver@symphony.example")
-    user.groups.add(Group.objects.get(name="Policy approvers"))
-    enrol_totp(user)
-    return user
 
 
 def _submit(policy, user):

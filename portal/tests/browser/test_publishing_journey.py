@@ -1,5 +1,5 @@
-"""Publishing a material change in the Wagtail admin, and a reader who acknowledged the last version
-seeing that they must acknowledge again, and what changed."""
+"""Publishing a material change in the Wagtail admin (the head submits it, a second approver approves it),
+and a reader who acknowledged the last version seeing that they must acknowledge again, and what changed."""
 
 import pytest
 
@@ -12,13 +12,18 @@ ADDED = "Staff record every PEP meeting date on the school system."
 CHANGE_SUMMARY = "Staff now record every PEP meeting date on the school system."
 
 
-def test_head_publishes_a_material_change_and_staff_see_what_changed(page, chromium, live_server, demo):  # noqa: F811
+def test_head_submits_a_material_change_the_approver_publishes_it_and_staff_see_what_changed(
+    page,
+    chromium,
+    live_server,
+    demo,  # noqa: F811
+):
     from policy.versions import current_version
 
     policy = policy_page()
     assert current_version(policy).number == 2
 
-    # The executive head edits the first paragraph of the body and publishes it as a material change.
+    # The executive head edits the first paragraph of the body and submits it as a material change.
     sign_in(page, "head@symphony.example", totp=True)
     page.goto(f"/admin/pages/{policy.pk}/edit/")
     paragraph = page.locator("#panel-child-content-body-content [contenteditable='true']").first
@@ -34,9 +39,25 @@ def test_head_publishes_a_material_change_and_staff_see_what_changed(page, chrom
     page.get_by_label("Material change: a new version number").check()
     page.locator("#id_change_summary").fill(CHANGE_SUMMARY)
     page.get_by_role("button", name="More actions").click()
-    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_role("button", name="Publish").count() == 0  # a second person approves (issue 17)
+    page.get_by_role("button", name="Submit to Policy approval").click()
     page.wait_for_url("**/admin/pages/*/")
-    assert "Children in Care policy' has been published" in page.inner_text("body")
+    assert "has been submitted" in page.inner_text("body")
+    policy.refresh_from_db()
+    assert current_version(policy).number == 2
+
+    # The second approver (in "Policy approvers") approves it in the editor, which publishes it.
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    try:
+        approver = context.new_page()
+        approver.set_default_timeout(15000)
+        sign_in(approver, "approver@symphony.example", totp=True)
+        approver.goto(f"/admin/pages/{policy.pk}/edit/")
+        approver.get_by_role("button", name="More actions").click()
+        approver.get_by_role("button", name="Approve and Publish", exact=True).click()
+        approver.wait_for_url(lambda url: "/edit/" not in url)
+    finally:
+        context.close()
 
     policy.refresh_from_db()
     version = current_version(policy)
