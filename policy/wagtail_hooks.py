@@ -209,3 +209,16 @@ def hide_publish_round_the_approver(menu_items, request, context):
     page = context.get("page") or context.get("parent_page")
     if page is not None and page.pk and publish_gate.publish_is_gated(page, request.user):
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+@hooks.register("before_copy_page")
+def refuse_publishing_copies_round_the_approver(request, page):
+    from wagtail.models import Page
+
+    if request.method != "POST" or not request.POST.get("publish_copies"):
+        return None
+    parent_id = request.POST.get("new_parent_page", "")
+    parent = Page.objects.filter(pk=parent_id).first() if parent_id.isdigit() and len(parent_id) < 10 else None
+    if publish_gate.publish_is_gated(parent or page.get_parent(), request.user):
+        return publish_gate.refuse(request, reverse("wagtailadmin_pages:copy", args=[page.pk]))
+    return None

@@ -105,3 +105,27 @@ def test_the_setting_does_not_help_while_another_approver_is_active(client, poli
     response = _publish_in_the_editor(client, personas.head, policy)
     assert REFUSAL in client.get(response.url).content.decode()
     _assert_nothing_published(policy)
+
+
+def test_copying_a_policy_and_publishing_the_copy_is_refused(client, policy, personas, approver):
+    sign_in(client, personas.head)
+    index = PolicyIndexPage.objects.get()
+    url = f"/admin/pages/{policy.pk}/copy/"
+    response = client.post(
+        url,
+        {"new_title": "Copied policy", "new_slug": "copied-policy", "new_parent_page": index.pk, "publish_copies": "on"},
+    )
+    assert (response.status_code, response.url) == (302, url)
+    assert REFUSAL in client.get(url).content.decode()
+    assert not PolicyPage.objects.filter(slug="copied-policy").exists()
+
+
+def test_copying_a_policy_as_a_draft_still_works(client, policy, personas, approver):
+    sign_in(client, personas.head)
+    index = PolicyIndexPage.objects.get()
+    response = client.post(
+        f"/admin/pages/{policy.pk}/copy/",
+        {"new_title": "Copied policy", "new_slug": "copied-policy", "new_parent_page": index.pk},
+    )
+    assert response.status_code == 302
+    assert not PolicyPage.objects.get(slug="copied-policy").live
