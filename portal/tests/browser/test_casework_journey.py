@@ -82,6 +82,7 @@ def test_designated_teacher_records_a_child_uploads_a_document_and_sends_the_rec
     field(page, "Entered care on").fill(ENTERED_CARE_ON.isoformat())
     field(page, "Started on").fill(STARTED_ON.isoformat())
     choose(page, "Responsible authority", authority.name)
+    page.get_by_role("heading", level=1).first.click()  # as a person does: the last date's calendar closes
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/casework/child/")
     child = Child.objects.get(upn=upn)
@@ -127,6 +128,7 @@ def test_designated_teacher_records_a_child_uploads_a_document_and_sends_the_rec
     field(page, "Receiving designated teacher's email").fill(RECEIVING_EMAIL)
     field(page, "Left on").fill("2026-11-27")
     choose(page, "Documents", str(document))  # named with the child and the upload date: never two alike
+    page.get_by_role("heading", level=1).first.click()
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url("**/admin/casework/transition/")
     transition = child.transitions.get()
