@@ -218,7 +218,7 @@ def refuse_publishing_copies_round_the_approver(request, page):
     if request.method != "POST" or not request.POST.get("publish_copies"):
         return None
     parent_id = request.POST.get("new_parent_page", "")
-    parent = Page.objects.filter(pk=parent_id).first() if parent_id.isdigit() and len(parent_id) < 10 else None
+    parent = Page.objects.filter(pk=parent_id).first() if parent_id.isascii() and parent_id.isdigit() and len(parent_id) < 10 else None
     if publish_gate.publish_is_gated(parent or page.get_parent(), request.user):
         return publish_gate.refuse(request, reverse("wagtailadmin_pages:copy", args=[page.pk]))
     return None

@@ -120,6 +120,18 @@ def test_copying_a_policy_and_publishing_the_copy_is_refused(client, policy, per
     assert not PolicyPage.objects.filter(slug="copied-policy").exists()
 
 
+@pytest.mark.parametrize("parent", ["²", "9" * 5000, "1\x00", "-1"])
+def test_publishing_copies_with_an_odd_parent_is_refused_never_a_500(client, policy, personas, approver, parent):
+    sign_in(client, personas.head)
+    url = f"/admin/pages/{policy.pk}/copy/"
+    response = client.post(
+        url,
+        {"new_title": "Copied policy", "new_slug": "copied-policy", "new_parent_page": parent, "publish_copies": "on"},
+    )
+    assert (response.status_code, response.url) == (302, url)
+    assert not PolicyPage.objects.filter(slug="copied-policy").exists()
+
+
 def test_copying_a_policy_as_a_draft_still_works(client, policy, personas, approver):
     sign_in(client, personas.head)
     index = PolicyIndexPage.objects.get()
