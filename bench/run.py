@@ -70,7 +70,6 @@ def prepare_database(schools, staff):
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
     manage("migrate", "--noinput", "-v", "0")
     manage("createcachetable")  # the shared cache when there is no Redis (portal/settings/bench.py)
-    manage("collectstatic", "--noinput", "-v", "0")  # production settings use the manifest storage
     manage("load_demo")
     manage(
         "generate_bench_data",
@@ -141,6 +140,9 @@ def main():
     sys.path.insert(0, str(ROOT))
     redis_used = use_redis_if_running()
     os.environ.update(ENV)
+    # Before this process loads Django: the production settings' manifest storage reads its manifest once, when
+    # first used, and a fresh clone has none yet.
+    manage("collectstatic", "--noinput", "-v", "0")
     import django
 
     django.setup()
