@@ -92,6 +92,13 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
     class Meta:
         abstract = True
 
+    # What a reader is shown, and what a read receipt's hash covers (trust/shown_text.py): the body rendered
+    # to HTML, kept for good under the revision id once rendered.
+    shown_text_is_fixed = True
+
+    def shown_text(self) -> str:
+        return str(self.body) if self.body else ""
+
     # --- serving: only the audience (and the page's editors) see it --------------------------------
     def serve(self, request, view=None, args=None, kwargs=None):
         from ..page_views import check_reader
