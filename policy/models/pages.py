@@ -10,6 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from trust import page_versions
 from trust.enums import Role
 
 from ..blocks import BodyBlock, ComprehensionCheckBlock
@@ -108,9 +109,7 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
 
     def publish(self, revision, user=None, **kwargs):
         result = super().publish(revision, user=user, **kwargs)
-        from ..versions import record_publication
-
-        record_publication(self, revision, user)
+        page_versions.record_publication(self, revision, user)  # fills in who published
         return result
 
     @property

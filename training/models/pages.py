@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from trust import page_versions
 from trust.enums import Role
 
 from ..admin_forms import TrainingModulePageForm
@@ -157,9 +158,7 @@ class TrainingModulePage(Page):
 
     def publish(self, revision, user=None, **kwargs):
         result = super().publish(revision, user=user, **kwargs)
-        from training.versions import record_publication
-
-        record_publication(self, revision, user)
+        page_versions.record_publication(self, revision, user)  # fills in who published
         return result
 
     def serve(self, request, *args, **kwargs):
