@@ -6,4 +6,8 @@ class PolicyConfig(AppConfig):
     verbose_name = "Policy hub"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from trust import page_versions
+
+        from .models import AcknowledgeablePage, PolicyVersion
+
+        page_versions.register(AcknowledgeablePage, PolicyVersion, log_action="policy.version_recorded")

@@ -1,38 +1,24 @@
 """The text of a published revision: rendered once, cached by revision id, hashed, and compared."""
 
 import difflib
-import hashlib
 import re
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 
-from django.core.cache import cache
 from django.utils.safestring import mark_safe
-from wagtail.models import Revision
 
-CACHE_VERSION = 1
+from trust.shown_text import revision_shown_text
+from trust.shown_text import text_sha256 as text_sha256  # the one hash of the text shown, for policy's callers
+
 _BLOCK_TAGS = {"p", "li", "h1", "h2", "h3", "h4", "div", "br", "ul", "ol", "tr"}
 
 
-def _cache_key(revision_id: int) -> str:
-    return f"policy:revision-body:{CACHE_VERSION}:{revision_id}"
-
-
 def revision_body_html(revision_id: int) -> str:
-    """The body of the page as it was in this revision, rendered to HTML. Revisions never change,
-    so the result is cached for good under the revision id."""
-    key = _cache_key(revision_id)
-    html = cache.get(key)
-    if html is None:
-        page = Revision.objects.get(pk=revision_id).as_object()
-        html = str(page.body) if page.body else ""
-        cache.set(key, html, timeout=None)
-    return html
-
-
-def text_sha256(html: str) -> str:
-    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+    """The body of the page as it was in this revision, rendered to HTML: what a reader is shown
+    (`AcknowledgeablePage.shown_text`). Revisions never change, so it is cached for good under the
+    revision id (trust.shown_text)."""
+    return revision_shown_text(revision_id)
 
 
 class _TextExtractor(HTMLParser):

@@ -1,20 +1,8 @@
-"""Versions of acknowledgeable pages: recorded when a revision is published, read for history."""
+"""Versions of acknowledgeable pages, read for history (trust.page_versions records each publication)."""
 
 from trust import page_versions
 
 from .models import PolicyVersion
-
-
-def record_publication(page, revision, user=None) -> PolicyVersion | None:
-    """Record the publication of `revision` of `page` (trust.page_versions numbers it).
-
-    Called from the `page_published` signal (every path that publishes), and again from the page's
-    `publish` and the admin's `after_publish_page` hook, which know who published: those fill in
-    `published_by`.
-    """
-    return page_versions.record_publication(
-        PolicyVersion, page, revision, user, log_action="policy.version_recorded"
-    )
 
 
 def versions_of(page) -> list[PolicyVersion]:

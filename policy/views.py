@@ -7,11 +7,11 @@ from django.template.response import TemplateResponse
 
 from trust.access import has_role
 from trust.enums import Role
+from trust.shown_text import revision_text_sha256
 
 from .acknowledgements import AlreadyAcknowledged, record_on_paper
 from .forms import PaperAcknowledgementForm
 from .models import GuidancePage, PolicyPage, ReadReceipt
-from .rendering import revision_body_html, text_sha256
 from .versions import current_version
 
 
@@ -23,7 +23,7 @@ def receipts(request):
 def receipt_detail(request, pk):
     receipt = get_object_or_404(ReadReceipt.objects.select_related("page", "revision", "recorded_by"), pk=pk,
                                 user=request.user)
-    matches = text_sha256(revision_body_html(receipt.revision_id)) == receipt.text_sha256
+    matches = revision_text_sha256(receipt.revision_id) == receipt.text_sha256
     return TemplateResponse(
         request,
         "policy/receipt.html",

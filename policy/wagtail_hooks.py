@@ -106,13 +106,8 @@ def refuse_bulk_deleting_policies_with_versions(request, action_type, objects, a
 
 
 @hooks.register("after_publish_page")
-def note_who_published(request, page):
-    from .models import AcknowledgeablePage
-    from .versions import record_publication
-
-    specific = page.specific
-    if isinstance(specific, AcknowledgeablePage) and specific.live_revision_id:
-        record_publication(specific, specific.live_revision, request.user)
+def note_publishing_as_only_approver(request, page):
+    # The version and who published it are recorded by trust (trust/page_versions.py).
     if publish_gate.publishes_as_only_approver(page, request.user):
         publish_gate.note_only_approver(page, request.user)
 

@@ -1,13 +1,12 @@
 """Completing a training module: the statement, the check, the attempt and the receipt."""
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.utils.html import strip_tags
 from wagtail.log_actions import log
 
 from trust.access import current_memberships
+from trust.shown_text import shown_text_sha256
 
 from .audience import is_in_audience
 from .models import TrainingAttempt, TrainingCompletion
@@ -25,25 +24,6 @@ class CompletionResult:
     @property
     def ok(self) -> bool:
         return self.receipt is not None
-
-
-def shown_text(page) -> str:
-    """The text the person was shown, normalised, in a stable order: what the receipt's hash is taken of."""
-    parts = [page.title, page.summary]
-    for block in page.body:
-        if block.block_type in ("document", "video"):
-            value = block.value
-            parts.append(f"[{block.block_type}] {getattr(value, 'title', None) or getattr(value, 'url', value)}")
-        else:
-            parts.append(strip_tags(str(block.value.source if hasattr(block.value, "source") else block.value)))
-    for _id, question, options, _correct in page.questions():
-        parts.append(question)
-        parts.extend(options)
-    return "\n".join(" ".join(str(p).split()) for p in parts if p)
-
-
-def text_sha256(page) -> str:
-    return hashlib.sha256(shown_text(page).encode("utf-8")).hexdigest()
 
 
 def roles_snapshot(user) -> list[dict]:
@@ -126,7 +106,7 @@ def complete_module(user, page, *, revision_id: int, answers: dict[str, int]) ->
                 page=page,
                 revision_id=revision_id,
                 version_number=version_number,
-                text_sha256=text_sha256(shown),
+                text_sha256=shown_text_sha256(shown),
                 answers=recorded_answers,
                 roles_snapshot=roles_snapshot(user),
             )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from policy.audience import acknowledgement_due
 from trust.enums import Role
+from trust.shown_text import revision_text_sha256
 
 from . import register_versions
 from .briefing_sources import Requirement
@@ -74,17 +75,7 @@ def find_requirement(key: str) -> Requirement | None:
 def version_text_sha256(requirement) -> str:
     """The SHA-256 of the version's text as people were shown it (the hash on each online receipt)."""
     start = register_versions.version_start(requirement)
-    if start is None:
-        return ""
-    if requirement.kind == "Training":
-        from wagtail.models import Revision
-
-        from .completion import text_sha256
-
-        return text_sha256(Revision.objects.get(pk=start.revision_id).as_object())
-    from policy.rendering import revision_body_html, text_sha256
-
-    return text_sha256(revision_body_html(start.revision_id))
+    return revision_text_sha256(start.revision_id) if start else ""
 
 
 def _due(requirement, joined: date | None) -> date | None:

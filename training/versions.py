@@ -1,5 +1,5 @@
-"""Versions of training modules: recorded when a revision is published (as the policy app does for
-policies), and which version each person has completed.
+"""Versions of training modules (trust.page_versions records each publication, as for policies), and which
+version each person has completed.
 
 Material change: the next version number, and everyone in the audience completes the module again.
 Minor change: the same number, and completions stand. The first publication is version 1.
@@ -12,13 +12,6 @@ from django.db.models import Max
 from trust import page_versions
 
 from .models import TrainingCompletion, TrainingVersion
-
-
-def record_publication(page, revision, user=None) -> TrainingVersion | None:
-    """Record the publication of `revision` of `page` (trust.page_versions numbers it)."""
-    return page_versions.record_publication(
-        TrainingVersion, page, revision, user, log_action="training.version_recorded"
-    )
 
 
 def current_number(page) -> int:

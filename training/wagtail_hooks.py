@@ -102,16 +102,6 @@ def keep_training_evidence_in_bulk(request, action_type, objects, action_class_i
     return _keep_training_evidence(request, objects, reverse("wagtailadmin_explore", args=[objects[0].get_parent().pk]))
 
 
-@hooks.register("after_publish_page")
-def note_who_published_training(request, page):
-    from .models import TrainingModulePage
-    from .versions import record_publication
-
-    specific = page.specific
-    if isinstance(specific, TrainingModulePage) and specific.live_revision_id:
-        record_publication(specific, specific.live_revision, request.user)
-
-
 # --- Dashboards: the admin's home page and the portal's own dashboard -----------------------------
 from wagtail.admin.ui.components import Component  # noqa: E402
 

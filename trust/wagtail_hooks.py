@@ -64,4 +64,17 @@ def refuse_pages_the_person_may_not_open(page, request, serve_args, serve_kwargs
         raise Http404
 
 
+@hooks.register("after_publish_page")
+def record_who_published(request, page):
+    """A publication in the editor: record the version of any versioned page with who published it (the
+    `page_published` receiver, trust/page_versions.py, has already recorded it without)."""
+    from .page_versions import record_publication, versioning_for
+
+    if versioning_for(page.specific_class) is None:
+        return
+    specific = page.specific
+    if specific.live_revision_id:
+        record_publication(specific, specific.live_revision, request.user)
+
+
 from . import calendar_admin  # noqa: E402,F401  (school calendars)

@@ -10,6 +10,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from trust import page_versions
 from trust.enums import Role
 
 from ..blocks import BodyBlock, ComprehensionCheckBlock
@@ -92,6 +93,13 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
     class Meta:
         abstract = True
 
+    # What a reader is shown, and what a read receipt's hash covers (trust/shown_text.py): the body rendered
+    # to HTML, kept for good under the revision id once rendered.
+    shown_text_is_fixed = True
+
+    def shown_text(self) -> str:
+        return str(self.body) if self.body else ""
+
     # --- serving: only the audience (and the page's editors) see it --------------------------------
     def serve(self, request, view=None, args=None, kwargs=None):
         from ..page_views import check_reader
@@ -101,9 +109,7 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
 
     def publish(self, revision, user=None, **kwargs):
         result = super().publish(revision, user=user, **kwargs)
-        from ..versions import record_publication
-
-        record_publication(self, revision, user)
+        page_versions.record_publication(self, revision, user)  # fills in who published
         return result
 
     @property

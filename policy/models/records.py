@@ -1,15 +1,15 @@
 """What happened to acknowledgeable pages: each publication, each read receipt, each attempt.
 
-`ReadReceipt` is append-only: the model refuses updates and deletes, and on PostgreSQL triggers
-refuse them (and TRUNCATE) in the database too, whatever the session sets (trust/evidence_db.py).
+`ReadReceipt` is append-only and sealed (trust/receipts.py): the model refuses updates and deletes, and on
+PostgreSQL triggers refuse them (and TRUNCATE) in the database too, whatever the session sets.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from trust.evidence_seal import seal_matches, seal_of
 from trust.page_versions import PageVersion
+from trust.receipts import AppendOnlyReceipt
 
 from ..enums import AttemptOutcome
 
@@ -29,47 +29,26 @@ class PolicyVersion(PageVersion):
     )
 
 
-class ReceiptQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ReadReceipt.AppendOnly("Read receipts cannot be changed.")
-
-    def delete(self):
-        raise ReadReceipt.AppendOnly("Read receipts cannot be deleted.")
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        for receipt in objs:
-            receipt.seal = receipt.compute_seal()
-        return super().bulk_create(objs, *args, **kwargs)
-
-
-SEAL_KIND = "policy.readreceipt"
-
-
-def receipt_seal_values(receipt) -> list:
-    """What a read receipt's seal covers (trust/evidence_seal.py); migration policy.0004 keeps a copy."""
-    return [
-        receipt.user_id,
-        receipt.page_id,
-        receipt.revision_id,
-        receipt.version_id,
-        receipt.version_number,
-        receipt.acknowledged_at,
-        receipt.text_sha256,
-        receipt.answers,
-        receipt.memberships_snapshot,
-        receipt.on_paper,
-        receipt.signed_on,
-        receipt.recorded_by_id,
-        receipt.on_paper_reason,
-    ]
-
-
-class ReadReceipt(models.Model):
+class ReadReceipt(AppendOnlyReceipt):
     """A person's acknowledgement of one version of a page. Append-only; one per person and version."""
 
-    class AppendOnly(Exception):
-        pass
+    seal_kind = "policy.readreceipt"
+    # What the seal covers, in this order, for good (migration policy.0004 keeps a copy).
+    seal_fields = (
+        "user_id",
+        "page_id",
+        "revision_id",
+        "version_id",
+        "version_number",
+        "acknowledged_at",
+        "text_sha256",
+        "answers",
+        "memberships_snapshot",
+        "on_paper",
+        "signed_on",
+        "recorded_by_id",
+        "on_paper_reason",
+    )
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="read_receipts")
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.PROTECT, related_name="read_receipts")
@@ -86,12 +65,6 @@ class ReadReceipt(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     on_paper_reason = models.TextField(blank=True)
-    seal = models.CharField(
-        max_length=64, editable=False, help_text="HMAC-SHA256 of the receipt under the evidence key, set once."
-    )
-
-    objects = ReceiptQuerySet.as_manager()
-    append_only_evidence = True  # the database refuses UPDATE, DELETE and TRUNCATE too (trust/evidence_db.py)
 
     class Meta:
         ordering = ["-acknowledged_at", "-pk"]
@@ -101,21 +74,6 @@ class ReadReceipt(models.Model):
 
     def __str__(self):
         return f"{self.user} acknowledged version {self.version_number} of page {self.page_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise self.AppendOnly("Read receipts cannot be changed.")
-        self.seal = self.compute_seal()
-        return super().save(*args, **kwargs)
-
-    def compute_seal(self) -> str:
-        return seal_of(SEAL_KIND, receipt_seal_values(self))
-
-    def has_valid_seal(self) -> bool:
-        return seal_matches(self.seal, SEAL_KIND, receipt_seal_values(self))
-
-    def delete(self, *args, **kwargs):
-        raise self.AppendOnly("Read receipts cannot be deleted.")
 
 
 class AcknowledgementAttempt(models.Model):

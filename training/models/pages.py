@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -11,6 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from trust import page_versions
 from trust.enums import Role
 
 from ..admin_forms import TrainingModulePageForm
@@ -139,11 +141,24 @@ class TrainingModulePage(Page):
             for block in self.comprehension_check
         ]
 
+    def shown_text(self) -> str:
+        """The text a person is shown, normalised, in a stable order: what a completion's hash covers
+        (trust/shown_text.py). Document titles are read when it is called, so it is not cached."""
+        parts = [self.title, self.summary]
+        for block in self.body:
+            if block.block_type in ("document", "video"):
+                value = block.value
+                parts.append(f"[{block.block_type}] {getattr(value, 'title', None) or getattr(value, 'url', value)}")
+            else:
+                parts.append(strip_tags(str(block.value.source if hasattr(block.value, "source") else block.value)))
+        for _id, question, options, _correct in self.questions():
+            parts.append(question)
+            parts.extend(options)
+        return "\n".join(" ".join(str(p).split()) for p in parts if p)
+
     def publish(self, revision, user=None, **kwargs):
         result = super().publish(revision, user=user, **kwargs)
-        from training.versions import record_publication
-
-        record_publication(self, revision, user)
+        page_versions.record_publication(self, revision, user)  # fills in who published
         return result
 
     def serve(self, request, *args, **kwargs):

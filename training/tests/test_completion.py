@@ -2,10 +2,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from conftest import sign_in
-from training.completion import complete_module, text_sha256
+from training.completion import complete_module
 from training.models import TrainingAttempt, TrainingCompletion
-from training.models.receipts import AppendOnlyError
 from trust.enums import Role
+from trust.receipts import AppendOnlyError
+from trust.shown_text import shown_text_sha256
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_staff_member_completes_a_module_without_a_check_by_confirming(client, p
     receipt = TrainingCompletion.objects.get(user=personas.staff, page=module)
     assert response.status_code == 302 and response.url == f"/training/receipts/{receipt.pk}/"
     assert receipt.revision_id == module.live_revision_id
-    assert receipt.text_sha256 == text_sha256(module.live_revision.as_object())
+    assert receipt.text_sha256 == shown_text_sha256(module.live_revision.as_object())
     assert receipt.roles_snapshot == [
         {"role": "staff", "school": "brook", "role_name": "Staff member", "school_name": "Brook Primary School"}
     ]
