@@ -86,10 +86,21 @@ def main():
     for label, request in pages.items():
         if not args.only or args.only in label:
             measure(label, request, args.top, args.sort)
+    if not args.only or "first" in args.only:
+        visits = iter([_first_visit(*entry) for entry in acknowledgement_forms(limit=2, offset=4500)])
+        measure("policy page (first visit)", lambda: next(visits)(), args.top, args.sort)
     if not args.only or "ack" in args.only:
         ready = [_ready_to_acknowledge(*entry) for entry in acknowledgement_forms(limit=2, offset=4000)]
         posts = iter(ready)
         measure("acknowledging", lambda: next(posts)(), args.top, args.sort)
+
+
+def _first_visit(path, email, password, form, page):
+    """Signed in and landed on the dashboard, as each person in the INSET-day morning: their first GET of the
+    policy page (no kept copy of it yet) is what is measured."""
+    client = signed_in_client(email, password)
+    client.get("/")
+    return lambda: client.get(page)
 
 
 def _ready_to_acknowledge(path, email, password, form, page):

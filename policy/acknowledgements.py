@@ -1,7 +1,11 @@
 """Recording acknowledgements: online (with the comprehension check) and on paper."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from wagtail.log_actions import log
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from wagtail.log_actions import get_active_log_context
+from wagtail.models import PageLogEntry
 
 from trust.access import current_memberships
 
@@ -44,33 +48,86 @@ def existing_receipt(user, page, version_number):
     return ReadReceipt.objects.filter(user=user, page_id=page.pk, version_number=version_number).first()
 
 
+def version_to_acknowledge(user, page) -> PolicyVersion | None:
+    """The page's current version, with `acknowledged`: whether the person already has a receipt of its
+    number (a minor correction keeps the number). One query."""
+    if not page.live_revision_id:
+        return None
+    mine = ReadReceipt.objects.filter(user=user, page_id=page.pk, version_number=OuterRef("number"))
+    return (
+        PolicyVersion.objects.filter(page_id=page.pk, revision_id=page.live_revision_id)
+        .annotate(acknowledged=Exists(mine))
+        .first()
+    )
+
+
+def _history_entry(page, action, user, data) -> PageLogEntry:
+    """The entry in the page's history, as `wagtail.log_actions.log` writes it, but without the query a
+    foreign key that `PageLogEntry.save()` spends checking that the page, the person and the content type
+    exist: the receipt written just before in the same transaction names the same page and person, and the
+    database's own foreign keys refuse any that does not exist."""
+    entry = PageLogEntry(
+        page=page,
+        content_type=ContentType.objects.get_for_model(page, for_concrete_model=False),
+        label=PageLogEntry.objects.get_instance_title(page),
+        action=action,
+        timestamp=timezone.now(),
+        data=data,
+        user=user,
+        uuid=get_active_log_context().uuid,
+    )
+    entry.full_clean(exclude=["page", "content_type", "user", "revision"])  # still refuses an unknown action
+    PageLogEntry.objects.bulk_create([entry])
+    return entry
+
+
+def _write_receipt(user, page, version: PolicyVersion, revision_id, *, answers, on_paper, extra) -> ReadReceipt:
+    """The receipt and its entry in the page's history; the caller holds the transaction."""
+    receipt = ReadReceipt.objects.create(
+        user=user,
+        page_id=page.pk,
+        revision_id=revision_id,
+        version=version,
+        version_number=version.number,
+        text_sha256=text_sha256(revision_body_html(revision_id)),
+        answers=list(answers),
+        memberships_snapshot=memberships_snapshot(user),
+        on_paper=on_paper,
+        **extra,
+    )
+    _history_entry(
+        page,
+        "policy.acknowledged_on_paper" if on_paper else "policy.acknowledged",
+        extra.get("recorded_by") or user,
+        {"version": version.number, "person": user.get_full_name() or user.email, "receipt": receipt.pk},
+    )
+    return receipt
+
+
 def create_receipt(user, page, version: PolicyVersion, revision_id, *, answers=(), on_paper=False, **extra):
     """The one way a receipt is made. Two at once for the same person and version leave exactly one:
     the unique constraint refuses the second, which is answered with AlreadyAcknowledged."""
-    html = revision_body_html(revision_id)
     try:
-        with transaction.atomic():
-            receipt = ReadReceipt.objects.create(
-                user=user,
-                page_id=page.pk,
-                revision_id=revision_id,
-                version=version,
-                version_number=version.number,
-                text_sha256=text_sha256(html),
-                answers=list(answers),
-                memberships_snapshot=memberships_snapshot(user),
-                on_paper=on_paper,
-                **extra,
-            )
-            # In the same transaction: a receipt never stands without its entry in the page's history.
-            log(
-                instance=page,
-                action="policy.acknowledged_on_paper" if on_paper else "policy.acknowledged",
-                user=extra.get("recorded_by") or user,
-                data={"version": version.number, "person": user.get_full_name() or user.email, "receipt": receipt.pk},
-            )
+        with transaction.atomic():  # a receipt never stands without its entry in the page's history
+            return _write_receipt(user, page, version, revision_id, answers=answers, on_paper=on_paper, extra=extra)
     except IntegrityError:
         raise AlreadyAcknowledged(existing_receipt(user, page, version.number)) from None
+
+
+def acknowledge_online(user, page, version: PolicyVersion, *, answers) -> ReadReceipt | None:
+    """The person's receipt of `version` (checked and marked by the caller), its history entry and the
+    accepted attempt, in one transaction with no savepoint inside it. If a simultaneous submission made
+    the receipt first, the unique constraint undoes all three, the attempt is recorded as already
+    acknowledged, and None is returned."""
+    try:
+        with transaction.atomic():
+            receipt = _write_receipt(user, page, version, version.revision_id, answers=answers, on_paper=False, extra={})
+            record_attempt(user, page, version.revision_id, version.number, AttemptOutcome.ACCEPTED, answers=answers)
+    except IntegrityError:
+        if existing_receipt(user, page, version.number) is None:
+            raise  # not the one-receipt-per-version rule: nothing to explain to the person
+        record_attempt(user, page, version.revision_id, version.number, AttemptOutcome.ALREADY)
+        return None
     return receipt
 
 
@@ -87,4 +144,12 @@ def record_on_paper(person, page, version, *, recorded_by, signed_on, reason):
     )
 
 
-__all__ = ["AlreadyAcknowledged", "AttemptOutcome", "create_receipt", "record_attempt", "record_on_paper"]
+__all__ = [
+    "AlreadyAcknowledged",
+    "AttemptOutcome",
+    "acknowledge_online",
+    "create_receipt",
+    "record_attempt",
+    "record_on_paper",
+    "version_to_acknowledge",
+]

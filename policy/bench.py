@@ -1,6 +1,7 @@
 """What `make bench` needs from the policy app: acknowledgements that distinct people can make."""
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from .forms import question_field_name
 from .models import PolicyPage, ReadReceipt
@@ -30,7 +31,8 @@ def acknowledgement_forms(limit, offset=0):
         .order_by("pk")
         .values_list("email", flat=True)[offset : offset + limit]
     )
-    return [(f"{page.url}acknowledge/", email, BENCH_PASSWORD, form, page.url) for email in people]
+    path = reverse("policy_acknowledge", args=[page.pk])  # where the page's form posts
+    return [(path, email, BENCH_PASSWORD, form, page.url) for email in people]
 
 
 def receipt_count():

@@ -2,20 +2,21 @@
 earlier version as published, and what changed since the version the person read.
 
 Each is reached through a route of the page (policy/models/routes.py), whose `serve` has already refused (404)
-anyone who may not read the page.
+anyone who may not read the page. Acknowledging also has an address of its own naming the page's id
+(`acknowledge_page`, policy/urls.py), which the form posts to: the same refusals, without Wagtail's routing.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
 
 from trust.page_privacy import openable
 from trust.personal_pages import allow_personal_copy
 
-from .acknowledgements import AlreadyAcknowledged, create_receipt, existing_receipt, record_attempt
-from .audience import can_read, is_in_audience, status_for, statuses_for
+from .acknowledgements import acknowledge_online, record_attempt, version_to_acknowledge
+from .audience import ACKNOWLEDGEABLE_MODELS, can_read, is_in_audience, status_for, statuses_for
 from .enums import AttemptOutcome
 from .forms import AcknowledgementForm
 from .models import PolicyVersion, ReadReceipt
@@ -53,7 +54,7 @@ def page_context(page, request, context, form=None):
     """The reader's status, the published text, and the form when they owe an acknowledgement."""
     in_audience = is_in_audience(request.user, page)
     status = status_for(request.user, page) if in_audience else None
-    published = current_version(page)
+    published = _shown_version(page, status)
     context.update(
         in_audience=in_audience,
         status=status,
@@ -68,6 +69,14 @@ def page_context(page, request, context, form=None):
     return context
 
 
+def _shown_version(page, status):
+    """The published version shown: the reader's status already holds it unless a minor correction was
+    published since the version number began (one query fewer on each person's first visit)."""
+    if status is not None and status.version is not None and status.version.revision_id == page.live_revision_id:
+        return status.version
+    return current_version(page)
+
+
 def body_html_for(page, request):
     """The published text; in the admin's previews (view draft, preview in a new tab, the side panel),
     the text of the page being previewed: the revision in moderation or the unsaved edit."""
@@ -78,15 +87,37 @@ def body_html_for(page, request):
     return links_for_reader(revision_body_html(page.live_revision_id), request)
 
 
+@require_POST
+def acknowledge_page(request, page_id):
+    """The acknowledgement form's own address, /policies/acknowledge/<page id>/: the page by its id, without
+    Wagtail's routing (the site, the route and the view restrictions cost six queries before the page's
+    own checks). Anyone who could not open the page gets the same 404: the page must be live, a policy or
+    guidance page, pass the view restrictions (trust/page_privacy.py), and `acknowledge` then asks for the
+    audience and the current version as the page's own route does. A GET is 405 for everyone."""
+    page = _acknowledgeable_page(request.user, page_id)
+    if page is None:
+        raise Http404
+    return acknowledge(page, request)
+
+
+def _acknowledgeable_page(user, page_id):
+    """The live policy or guidance page with this id that the person may open: one query for a policy."""
+    for model in ACKNOWLEDGEABLE_MODELS:
+        page = openable(model.objects.live().filter(pk=page_id), user).first()
+        if page is not None:
+            return page
+    return None
+
+
 def acknowledge(page, request):
     """The reader acknowledges the current version: answers checked, every attempt recorded."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    published = current_version(page)
+    published = version_to_acknowledge(request.user, page)
     if not (is_in_audience(request.user, page) and page.acknowledgement_required and published):
         raise Http404
     back = safe_next(request, request.POST.get("next")) or page.url  # e.g. the casework page they came from
-    if existing_receipt(request.user, page, published.number):
+    if published.acknowledged:
         messages.info(request, f"You have already acknowledged version {published.number}.")
         return redirect(back)
     form = AcknowledgementForm(request.POST, page=page, version_number=published.number)
@@ -120,16 +151,7 @@ def acknowledge(page, request):
         return TemplateResponse(
             request, page.get_template(request), _form_context(page, request, form, wrong=wrong)
         )
-    with transaction.atomic():  # the receipt, its history entry and the attempt: one commit
-        try:
-            receipt = create_receipt(request.user, page, published, page.live_revision_id, answers=answers)
-        except AlreadyAcknowledged:
-            receipt = None
-            record_attempt(request.user, page, published.revision_id, published.number, AttemptOutcome.ALREADY)
-        else:
-            record_attempt(
-                request.user, page, published.revision_id, published.number, AttemptOutcome.ACCEPTED, answers=answers
-            )
+    receipt = acknowledge_online(request.user, page, published, answers=answers)
     if receipt is None:
         messages.info(request, f"You have already acknowledged version {published.number}.")
         return redirect(back)

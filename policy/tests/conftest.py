@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from conftest import enrol_totp
 from policy.tests.factories import QUESTIONS, make_policy, publish_change
@@ -30,4 +31,10 @@ def approver(personas):
 
 
 def acknowledge_url(page):
+    """Where the page's acknowledgement form posts."""
+    return reverse("policy_acknowledge", args=[page.pk])
+
+
+def page_acknowledge_url(page):
+    """The page's own acknowledge/ route, kept for anything that links to it."""
     return page.url + "acknowledge/"

@@ -24,6 +24,14 @@ EXPECTATIONS = [
         note="a person opens only their own receipts",
     ),
     Expect(
+        "policies/acknowledge/<int:page_id>/",
+        lambda w: f"/policies/acknowledge/{w['policy_page'].pk}/",
+        not_found=frozenset(),
+        method_not_allowed=EVERYONE,
+        note="POST only, where the page's form posts: a GET is 405 for everyone, whatever the page; who may "
+        "post is tested in test_acknowledge_address.py",
+    ),
+    Expect(
         "policies/receipts/record-on-paper/",
         "/policies/receipts/record-on-paper/",
         allowed=frozenset({"admin"}),
