@@ -11,10 +11,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from trust.enums import Role
+from trust.form_path import FormPath
 
 from ..blocks import BodyBlock, ComprehensionCheckBlock
 from ..enums import DEFAULT_WORKING_DAYS, ReviewBasis
-from ..forms import AcknowledgeablePageForm
 from .routes import AcknowledgeableRoutes
 
 
@@ -86,7 +86,7 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
     change_is_material = models.BooleanField("Is this a material change?", null=True, blank=True)
     change_summary = models.TextField("What changed", blank=True)
 
-    base_form_class = AcknowledgeablePageForm
+    base_form_class = FormPath("policy.forms.AcknowledgeablePageForm")
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
     class Meta:
