@@ -4,12 +4,14 @@ preview is applied, or, if the file's children or their records changed since, t
 confirm again. The parsing and the rule are casework/child_import.py's (one rule, one place).
 
 Only a designated teacher, for their own schools (`trust.access.own_school_ids`): the executive head and the
-trust administrator see no child (DESIGN), so they are refused like everyone else (404). Every preview,
-import and refusal of a line is in the case audit.
+trust administrator see no child (DESIGN), so they are refused the screen like everyone else (a 403, as the
+admin's other casework screens: it names no record, so there is nothing whose existence could leak). Every
+preview, import and refusal of a line is in the case audit.
 """
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -94,7 +96,7 @@ def _form(request, own, form, errors=()):
 def import_children_view(request):
     own = own_school_ids(request.user)
     if not own:
-        raise Http404  # casework's rule: a person with no designated teacher's role sees no such page
+        raise PermissionDenied  # a screen, not a record: refused as the admin's other casework screens are
     if request.method == "POST" and request.POST.get("action") == "confirm":
         return _confirm(request, own)
     errors = []

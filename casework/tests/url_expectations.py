@@ -270,7 +270,9 @@ EXPECTATIONS = [
         note="children point at local authorities: nobody deletes them",
         not_found=ADMIN_USERS - BOTH_DTS,
     ),
-    Expect("admin/casework/import-children/", "/admin/casework/import-children/", allowed=BOTH_DTS),
+    Expect(
+        "admin/casework/import-children/", "/admin/casework/import-children/", allowed=BOTH_DTS, not_found=NONE
+    ),
     Expect("casework/", "/casework/", allowed=BOTH_DTS),
     Expect("casework/deadlines.ics", "/casework/deadlines.ics", allowed=BOTH_DTS),
     Expect(
@@ -365,9 +367,12 @@ EXPECTATIONS = [
     # School calendars (trust/calendar_admin.py): the trust administrator keeps them.
     *viewset_expectations("trust/terms", lambda w: w["cw_brook"]["term"].pk),
     *viewset_expectations("trust/non-teaching-days", lambda w: w["cw_brook"]["nonteachingday"].pk),
-    Expect("admin/trust/calendar/import/", "/admin/trust/calendar/import/", allowed=TRUST_ADMIN),
+    Expect("admin/trust/calendar/import/", "/admin/trust/calendar/import/", allowed=TRUST_ADMIN, not_found=NONE),
     Expect(
-        "admin/trust/calendar/<slug:slug>/export.ics", "/admin/trust/calendar/brook/export.ics", allowed=TRUST_ADMIN
+        "admin/trust/calendar/<slug:slug>/export.ics",
+        "/admin/trust/calendar/brook/export.ics",
+        allowed=TRUST_ADMIN,
+        not_found=NONE,
     ),
 ]
 

@@ -12,10 +12,10 @@ from wagtail.search import index
 
 from trust import page_versions
 from trust.enums import Role
+from trust.form_path import FormPath
 
 from ..blocks import BodyBlock, ComprehensionCheckBlock
 from ..enums import DEFAULT_WORKING_DAYS, ReviewBasis
-from ..forms import AcknowledgeablePageForm
 from .routes import AcknowledgeableRoutes
 
 
@@ -87,7 +87,7 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
     change_is_material = models.BooleanField("Is this a material change?", null=True, blank=True)
     change_summary = models.TextField("What changed", blank=True)
 
-    base_form_class = AcknowledgeablePageForm
+    base_form_class = FormPath("policy.forms.AcknowledgeablePageForm")
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
     class Meta:

@@ -5,11 +5,11 @@ A URL is a string, or a function of the `world` (personas plus the objects each 
 made) for URLs that name an object. `allowed` lists the personas that get the page (200, or a
 redirect within their own journey); everyone else must be refused: 403, 404, or a redirect to sign-in.
 
-An expectation that sets `not_found` says how each refused persona is refused: a 404 for those in
-`not_found` (the object is outside their scope, so its existence must not leak), a 405 for those in
-`method_not_allowed` (a POST-only URL), and a 403 for every other refused persona (inside their scope, or a
-screen with no object, but not theirs; Wagtail's admin answers it with a redirect to its dashboard).
-Without `not_found`, any of the three is accepted.
+Every expectation that refuses anyone states how, with `not_found` (possibly empty; the matrix fails an
+expectation without it): a 404 for those in `not_found` (the object is outside their scope, so its existence
+must not leak), a 405 for those in `method_not_allowed` (a POST-only URL), and a 403 for every other refused
+persona (inside their scope, or a screen with no object, but not theirs; Wagtail's admin answers it with a
+redirect to its dashboard). Only an `anonymous_ok` URL, which refuses nobody, leaves it unset.
 """
 
 from collections.abc import Callable
@@ -35,7 +35,7 @@ class Expect:
         return self.url(world) if callable(self.url) else self.url
 
     def refusal_for(self, name: str) -> int | None:
-        """The status `name` must be refused with (403, 404 or 405), or None when any refusal will do."""
+        """The status `name` must be refused with (403, 404 or 405); None only while `not_found` is unstated."""
         if self.not_found is None:
             return None
         if name in self.not_found:

@@ -50,6 +50,27 @@ def test_every_url_the_project_serves_has_an_expectation():
     assert not missing, "URLs with no access expectation:\n" + "\n".join(missing)
 
 
+def test_every_expectation_states_how_each_refused_persona_is_refused():
+    """A new URL must say who gets a 404 (outside their scope) and who a 403, not leave any refusal to pass."""
+    unstated = [e.route or "/" for e in EXPECTATIONS if e.not_found is None and not e.anonymous_ok]
+    assert not unstated, "Expectations without not_found= (use frozenset() when nobody gets a 404):\n" + "\n".join(
+        unstated
+    )
+
+
+def test_no_persona_is_both_allowed_and_refused():
+    muddled = [
+        e.route or "/"
+        for e in EXPECTATIONS
+        if (e.not_found or frozenset()) & e.allowed
+        or e.method_not_allowed & e.allowed
+        or (e.not_found or frozenset()) & e.method_not_allowed
+    ]
+    assert not muddled, "Expectations naming a persona in two of allowed, not_found and method_not_allowed:\n" + (
+        "\n".join(muddled)
+    )
+
+
 @pytest.fixture
 def world(personas, django_db_blocker):
     world = {"personas": personas}

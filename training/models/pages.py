@@ -14,8 +14,7 @@ from wagtail.search import index
 
 from trust import page_versions
 from trust.enums import Role
-
-from ..admin_forms import TrainingModulePageForm
+from trust.form_path import FormPath
 
 
 class QuestionBlock(blocks.StructBlock):
@@ -91,7 +90,7 @@ class TrainingModulePage(Page):
     change_is_material = models.BooleanField("Is this a material change?", null=True, blank=True)
     change_summary = models.TextField("What changed", blank=True)
 
-    base_form_class = TrainingModulePageForm
+    base_form_class = FormPath("training.admin_forms.TrainingModulePageForm")
     parent_page_types = ["training.TrainingIndexPage"]
     subpage_types: list = []
 
