@@ -89,6 +89,16 @@ def main():
     if not args.only or "first" in args.only:
         visits = iter([_first_visit(*entry) for entry in acknowledgement_forms(limit=2, offset=4500)])
         measure("policy page (first visit)", lambda: next(visits)(), args.top, args.sort)
+    if not args.only or "rebuilt" in args.only:
+        from types import SimpleNamespace
+
+        from training.briefing import build_report
+
+        def rebuild():
+            build_report(None)
+            return SimpleNamespace(status_code=200)  # not a page: what the first reader after any receipt waits for
+
+        measure("briefing report rebuilt (whole trust, no cache)", rebuild, args.top, args.sort)
     if not args.only or "ack" in args.only:
         ready = [_ready_to_acknowledge(*entry) for entry in acknowledgement_forms(limit=2, offset=4000)]
         posts = iter(ready)

@@ -193,6 +193,8 @@ def generate(*, schools=50, staff_per_school=100, policies=20, versions=3, child
     if apps.is_installed("casework") and children_per_school:
         figures.children = _children(made_schools, children_per_school)
     from .briefing_cache import bump
+    from .briefing_completions import rebuild
 
-    bump()  # bulk_create sends no signals: any cached briefing report is now out of date
+    rebuild()  # bulk_create sends no signals: the briefing's index of who did what is made again,
+    bump()  # and any cached briefing report is now out of date
     return figures

@@ -8,14 +8,14 @@ report); requirements apply through any of their current roles.
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import Case, F, Max, Q, Value, When
 
 from trust.enums import Role
 from trust.models import Membership, School
 
 from .briefing_growth import growth_for
 from .briefing_sources import Requirement, all_requirements
-from .briefing_table import flag_table
+from .briefing_table import flag_table, values_sql
 
 ROLE_ROWS = [(Role.STAFF, "Staff"), (Role.GOVERNOR, "Governors")]
 COUNTED_ROLES = [role for role, _label in ROLE_ROWS]
@@ -91,20 +91,50 @@ def outstanding_q_for(requirements) -> Q | None:
 
 
 # --- Counting over the flag table (training/briefing_table.py) ------------------------------------
-def _outstanding_sql(applies) -> str | None:
-    terms = [f"({column} AND done_{i} IS NULL)" for i, column in enumerate(applies)]
+BITS = 62  # requirements a mask: the masks are signed 64-bit integers on both databases
+
+
+@dataclass(frozen=True)
+class Bit:
+    """Where requirement i is in a person's masks: bit `mask` of app_<group> and done_<group>."""
+
+    group: int
+    mask: int
+
+    @property
+    def applies(self) -> str:
+        return f"((app_{self.group} & {self.mask}) <> 0)"
+
+    @property
+    def done(self) -> str:
+        return f"((app_{self.group} & done_{self.group} & {self.mask}) <> 0)"
+
+    def outstanding_in(self, row) -> bool:
+        return bool(row[f"app_{self.group}"] & self.mask and not row[f"done_{self.group}"] & self.mask)
+
+
+def bits_for(requirements) -> list[Bit]:
+    return [Bit(i // BITS, 1 << (i % BITS)) for i in range(len(requirements))]
+
+
+def _groups(bits) -> list[int]:
+    return sorted({bit.group for bit in bits})
+
+
+def _outstanding_sql(bits) -> str | None:
+    terms = [f"((app_{j} & ~done_{j}) <> 0)" for j in _groups(bits)]
     return " OR ".join(terms) if terms else None
 
 
-def _person_counts(applies) -> dict:
-    return {"total": (None, []), "outstanding": (_outstanding_sql(applies) or "1 = 0", [])}
+def _person_counts(bits) -> dict:
+    return {"total": (None, []), "outstanding": (_outstanding_sql(bits) or "1 = 0", [])}
 
 
-def _item_counts(applies) -> dict:
+def _item_counts(bits) -> dict:
     counts = {}
-    for i, column in enumerate(applies):
-        counts[f"t_{i}"] = (column, [])
-        counts[f"d_{i}"] = (f"{column} AND done_{i} IS NOT NULL", [])
+    for i, bit in enumerate(bits):
+        counts[f"t_{i}"] = (bit.applies, [])
+        counts[f"d_{i}"] = (bit.done, [])
     return counts
 
 
@@ -120,13 +150,12 @@ def _items(requirements, row) -> list[ItemFigure]:
     ]
 
 
-def _outstanding_people(table, requirements, applies, school_ids) -> dict[int, list[OutstandingPerson]]:
-    outstanding = _outstanding_sql(applies)
+def _outstanding_people(table, requirements, bits, school_ids) -> dict[int, list[OutstandingPerson]]:
+    outstanding = _outstanding_sql(bits)
     if outstanding is None or not school_ids:
         return {}
-    flags = sorted(set(applies)) + [f"done_{i}" for i in range(len(requirements))]
     rows = table.select(
-        ["p_school", "p_user", "p_role", "p_first_name", "p_last_name", "p_email", *flags],
+        ["p_school", "p_user", "p_role", "p_first_name", "p_last_name", "p_email", *table.person_columns],
         where=f"p_school IN ({', '.join(['%s'] * len(school_ids))}) AND ({outstanding})",
         params=list(school_ids),
         order_by=["p_school", "p_last_name", "p_first_name", "p_user"],
@@ -139,8 +168,8 @@ def _outstanding_people(table, requirements, applies, school_ids) -> dict[int, l
         if person is None:
             items = [
                 f"{r.title}{f' ({r.version})' if r.version else ''}"
-                for i, r in enumerate(requirements)
-                if row[applies[i]] and row[f"done_{i}"] is None
+                for r, bit in zip(requirements, bits, strict=True)
+                if bit.outstanding_in(row)
             ]
             name = f"{row['p_first_name']} {row['p_last_name']}".strip() or row["p_email"]
             person = by_user[row["p_user"]] = OutstandingPerson(name, row["p_email"], [], items)
@@ -148,26 +177,26 @@ def _outstanding_people(table, requirements, applies, school_ids) -> dict[int, l
     return {school_id: list(by_user.values()) for school_id, by_user in people.items()}
 
 
-def _rows(school_ids, requirements):
-    """The report's rows, one per counted membership, and for each requirement the column saying whether it
-    applies to the person.
+def _audiences(requirements, bits) -> list[tuple]:
+    """Each distinct audience (most policies share one): its current memberships, and for each group of
+    bits, the mask of the requirements it is the audience of."""
+    audiences: dict[tuple, tuple] = {}
+    for requirement, bit in zip(requirements, bits, strict=True):
+        key = (requirement.kind == "Training", requirement.roles, requirement.school_ids)
+        memberships, masks = audiences.setdefault(key, (requirement._audience(), {}))
+        masks[bit.group] = masks.get(bit.group, 0) | bit.mask
+    return list(audiences.values())
 
-    Columns: aud_<k>, whether an audience includes the person (requirements with the same audience share
-    one: most policies have the same), and done_<i>, when the person did requirement i (NULL: not yet).
-    """
-    columns, applies, audiences = {}, [], {}
-    for i, requirement in enumerate(requirements):
-        audience = (requirement.kind == "Training", requirement.roles, requirement.school_ids)
-        if audience not in audiences:
-            audiences[audience] = f"aud_{len(audiences)}"
-            columns[audiences[audience]] = requirement.applies()
-        applies.append(audiences[audience])
-        columns[f"done_{i}"] = requirement.done_at()
-    rows = (
+
+def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
+    """The SELECT of the report's rows, one per counted membership, its parameters and the columns that
+    hold the person's facts: app_<j>, the requirements that apply to them (through any of their current
+    roles), and done_<j>, those they have done (a receipt or completion of the current version)."""
+    from .models import BriefingCompletion
+
+    people = (
         _people(school_ids)
-        .annotate(**columns)
         .values(
-            *columns,
             p_school=F("school_id"),
             p_role=F("role"),
             p_user=F("user_id"),
@@ -177,7 +206,55 @@ def _rows(school_ids, requirements):
         )
         .order_by()
     )
-    return rows, applies
+    people_sql, people_params = people.query.sql_with_params()
+    groups = _groups(bits)
+    if not groups:
+        return people_sql, list(people_params), []
+    audiences = _audiences(requirements, bits)
+    in_audience = (  # every current member: one pass, cheaper than choosing the report's people first
+        Membership.objects.current()
+        .values("user_id")
+        .annotate(
+            **{
+                f"aud_{k}": Max(Case(When(pk__in=memberships.values("pk"), then=Value(1)), default=Value(0)))
+                for k, (memberships, _masks) in enumerate(audiences)
+            }
+        )
+        .order_by()
+    )
+    audience_sql, audience_params = in_audience.query.sql_with_params()
+    current, current_params = values_sql(
+        [(r.page_id, r.version_number, bit.group, bit.mask) for r, bit in zip(requirements, bits, strict=True)]
+    )
+    users_sql, users_params = ("", []) if school_ids is None else _people(school_ids).values("user_id").query.sql_with_params()
+    done_sums = ", ".join(
+        f"CAST(SUM(CASE WHEN r.bit_group = {j} THEN r.mask ELSE 0 END) AS BIGINT) AS done_{j}" for j in groups
+    )
+    completions = BriefingCompletion._meta.db_table
+    done_sql = " ".join(
+        [
+            f"SELECT c.user_id, {done_sums} FROM {completions} c",  # noqa: S608 - names from this module
+            "JOIN req r ON c.page_id = r.page_id AND c.version_number = r.version_number",
+            f"WHERE c.user_id IN ({users_sql})" if users_sql else "",
+            "GROUP BY c.user_id",
+        ]
+    )
+    apps = ", ".join(
+        " + ".join(f"COALESCE(a.aud_{k}, 0) * {masks.get(j, 0)}" for k, (_m, masks) in enumerate(audiences))
+        + f" AS app_{j}"
+        for j in groups
+    )
+    dones = ", ".join(f"COALESCE(d.done_{j}, 0) AS done_{j}" for j in groups)
+    sql = " ".join(
+        [
+            f"WITH req(page_id, version_number, bit_group, mask) AS ({current})",
+            f"SELECT m.*, {apps}, {dones} FROM ({people_sql}) m",  # noqa: S608 - names and masks from this module
+            f"LEFT JOIN ({audience_sql}) a ON a.user_id = m.p_user",
+            f"LEFT JOIN ({done_sql}) d ON d.user_id = m.p_user",
+        ]
+    )
+    params = [*current_params, *people_params, *audience_params, *users_params]
+    return sql, params, [f"app_{j}" for j in groups] + [f"done_{j}" for j in groups]
 
 
 def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
@@ -187,45 +264,45 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
     if school_ids is not None:
         schools = schools.filter(pk__in=school_ids)
     schools = list(schools)
-    rows, applies = _rows(school_ids, requirements)
-    person_counts = _person_counts(applies)
-    item_counts = _item_counts(applies)
-    build_growth = growth_for(requirements, applies)
+    bits = bits_for(requirements)
+    person_counts = _person_counts(bits)
+    item_counts = _item_counts(bits)
+    build_growth = growth_for(requirements, bits)
 
-    with flag_table(rows) as table:
-        overall = {r["p_school"]: r for r in table.count(["p_school"], person_counts)}
+    with flag_table(*_rows(school_ids, requirements, bits)) as table:
+        # Each school's people and items in one pass, the totals in another.
+        by_school = {r["p_school"]: r for r in table.count(["p_school"], {**person_counts, **item_counts})}
         by_role = {(r["p_school"], r["p_role"]): r for r in table.count(["p_school", "p_role"], person_counts)}
-        items = {r["p_school"]: r for r in table.count(["p_school"], item_counts)} if item_counts else {}
-        (totals_overall,) = table.count([], person_counts)
+        (totals,) = table.count([], {**person_counts, **item_counts})
         totals_by_role = {r["p_role"]: r for r in table.count(["p_role"], person_counts)}
-        (totals_items,) = table.count([], item_counts) if item_counts else ({},)
-        growth = build_growth(table)
-        names = _outstanding_people(table, requirements, applies, [s.pk for s in schools if s.pk in names_for])
+        growth = build_growth(table, totals)
+        names = _outstanding_people(table, requirements, bits, [s.pk for s in schools if s.pk in names_for])
 
     reports = [
         SchoolBriefing(
             school=school,
-            overall=_figure("Everyone", overall.get(school.pk)),
+            overall=_figure("Everyone", by_school.get(school.pk)),
             by_role=[_figure(label, by_role.get((school.pk, role))) for role, label in ROLE_ROWS],
-            by_item=_items(requirements, items.get(school.pk)),
+            by_item=_items(requirements, by_school.get(school.pk)),
             outstanding_people=names.get(school.pk, []) if school.pk in names_for else None,
         )
         for school in schools
     ]
     totals = SchoolBriefing(
         school=None,
-        overall=_figure("Everyone", totals_overall),
+        overall=_figure("Everyone", totals),
         by_role=[_figure(label, totals_by_role.get(role)) for role, label in ROLE_ROWS],
-        by_item=_items(requirements, totals_items),
+        by_item=_items(requirements, totals),
     )
     return BriefingReport(schools=reports, totals=totals, requirements=requirements, growth=growth)
 
 
 def build_summary(school_ids=None) -> SchoolBriefing:
     """Only the totals by role across `school_ids` (for dashboards)."""
-    rows, applies = _rows(school_ids, all_requirements())
-    person_counts = _person_counts(applies)
-    with flag_table(rows) as table:
+    requirements = all_requirements()
+    bits = bits_for(requirements)
+    person_counts = _person_counts(bits)
+    with flag_table(*_rows(school_ids, requirements, bits)) as table:
         (overall,) = table.count([], person_counts)
         by_role = {r["p_role"]: r for r in table.count(["p_role"], person_counts)}
     return SchoolBriefing(

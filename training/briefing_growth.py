@@ -2,17 +2,19 @@
 
 For the people in the report's scope (the same rows and the same `Requirement.applies` test as the rest
 of the report), the cumulative number who had acknowledged the version by the end of each week since
-publication. One count over the report's flag table for every version at once, whatever the number of
-people or receipts.
+publication. For every version at once: the report's totals (who is in each audience) and one pass over the current versions' completions (`BriefingCompletion`, grouped by week), whatever the
+number of people or receipts.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from .briefing_sources import Requirement
-from .briefing_table import db_value
+from .briefing_table import db_value, values_sql
+from .models import BriefingCompletion
 
 WEEK = timedelta(days=7)
 MAX_POINTS = 12
@@ -106,36 +108,67 @@ def _cutoff(since, week, now):
     return min(since + (week + 1) * WEEK, now)
 
 
-def growth_for(requirements, applies, now=None):
-    """A function counting, over the report's flag table (training/briefing_table.py: `applies[i]` names the
-    column saying whether requirement i applies; done_<i> is when the person did it), how many had
-    acknowledged each version by the end of each week."""
+def _week_sql() -> str:
+    """Whole weeks from the version's publication (r.since) to the acknowledgement (c.done_at)."""
+    if connection.vendor == "postgresql":
+        return "FLOOR(date_part('epoch', c.done_at - r.since) / 604800)"  # a float: numeric is slower
+    return "CAST((julianday(c.done_at) - julianday(r.since)) / 7 AS INTEGER)"  # SQLite keeps text
+
+
+def _done_by_week(table, wanted, bits, now) -> dict[int, dict[int, int]]:
+    """For each requirement i in `wanted`, how many of the table's people it applies to acknowledged it in
+    each week since publication (before `now`): one pass over the current versions' completions."""
+    current, params = values_sql(
+        [(i, r.page_id, r.version_number, db_value(r.since), bits[i].group, bits[i].mask) for i, r in wanted]
+    )
+    groups = sorted({bits[i].group for i, _r in wanted})
+    app = "p.app_0" if groups == [0] else f"CASE r.bit_group {' '.join(f'WHEN {j} THEN p.app_{j}' for j in groups)} END"
+    sql = " ".join(
+        [
+            f"WITH req(i, page_id, version_number, since, bit_group, mask) AS ({current})",
+            f"SELECT r.i, {_week_sql()} AS week, COUNT(*) AS done FROM {BriefingCompletion._meta.db_table} c",  # noqa: S608
+            "JOIN req r ON c.page_id = r.page_id AND c.version_number = r.version_number",
+            f"JOIN ({table.people_sql()}) p ON p.p_user = c.user_id",
+            f"WHERE c.done_at < %s AND (({app}) & r.mask) <> 0 GROUP BY r.i, week",
+        ]
+    )
+    counts: dict[int, dict[int, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, db_value(now)])
+        for i, week, done in cursor.fetchall():
+            by_week = counts.setdefault(i, {})
+            by_week[int(week)] = by_week.get(int(week), 0) + done
+    return counts
+
+
+def growth_for(requirements, bits, now=None):
+    """A function counting, over the report's flag table (training/briefing_table.py; `bits[i]` says where
+    requirement i is in each person's masks), how many had acknowledged each version by the end of each
+    week."""
     now = now or timezone.now()
     wanted = [(i, r) for i, r in enumerate(requirements) if r.kind != "Training" and r.since is not None]
     weeks_by = {i: week_numbers(requirement.since, now) for i, requirement in wanted}
 
-    def build(table) -> list[Growth]:
+    def build(table, totals) -> list[Growth]:
+        """`totals`: the report's totals row (t_<i>: how many people in the table requirement i applies to)."""
         if not wanted:
             return []
-        counts = {}
-        for i, requirement in wanted:
-            counts[f"gt_{i}"] = (applies[i], [])
-            for week in weeks_by[i]:
-                cutoff = db_value(_cutoff(requirement.since, week, now))
-                counts[f"g_{i}_{week}"] = (f"{applies[i]} AND done_{i} < %s", [cutoff])
-        (row,) = table.count([], counts)
-        return [_growth(requirement, weeks_by[i], row, i, now) for i, requirement in wanted]
+        by_week = _done_by_week(table, wanted, bits, now)
+        return [
+            _growth(requirement, weeks_by[i], totals.get(f"t_{i}") or 0, by_week.get(i, {}), now)
+            for i, requirement in wanted
+        ]
 
     return build
 
 
-def _growth(requirement, weeks, row, i, now) -> Growth:
-    total = row.get(f"gt_{i}") or 0
+def _growth(requirement, weeks, total, by_week, now) -> Growth:
     points = [
         GrowthPoint(
             week=week,
             up_to=timezone.localdate(_cutoff(requirement.since, week, now) - timedelta(microseconds=1)),
-            done=row.get(f"g_{i}_{week}") or 0,
+            # Acknowledged by the end of that week: in it or before (or before publication, on paper).
+            done=sum(done for done_in, done in by_week.items() if done_in <= week),
             total=total,
         )
         for week in weeks

@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 from .briefing_cache import bump
+from .briefing_completions import SOURCES, receipt_saved
 
 # Receipts, versions and completions change who has done what; memberships and schools change who counts.
 COUNTED_MODELS = (
@@ -25,6 +26,8 @@ def person_changed(sender, update_fields=None, **kwargs):
 
 
 def connect():
+    for model in SOURCES:
+        post_save.connect(receipt_saved, sender=model, dispatch_uid=f"briefing-completion-{model}")
     for model in COUNTED_MODELS:
         post_save.connect(bump, sender=model, dispatch_uid=f"briefing-save-{model}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"briefing-delete-{model}")

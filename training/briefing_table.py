@@ -1,12 +1,13 @@
 """The report's people and what each has done, computed once into a temporary table, then counted.
 
 Every figure of the briefing report is a count over the same rows (a person's current membership as
-staff or governor, with a flag per requirement): by school, by role, by requirement, week by week.
-Written as subqueries inside each count's filter, the database evaluates every flag again for every
-count: seconds at 5,000 staff. Django's ORM cannot aggregate over a derived table, so this module
-builds the rows with the ORM, stores them once in a temporary table of the connection, and counts
-with plain GROUP BY queries over it. Column names come from this code, never from input; values are
-always query parameters.
+staff or governor) and the same facts about each person: which requirements apply to them and which
+they have done. Those facts are two bit masks a person (`app_<j>`, `done_<j>`: bit `i % 62` of group
+`i // 62` stands for requirement i), read in one pass over `BriefingCompletion` (joined on each page's
+current version number) and one over current memberships, instead of one lookup per person and
+requirement. Django's ORM cannot join or aggregate over those derived tables, so this module stores the
+rows once in a temporary table of the connection and counts with plain GROUP BY queries over it. Column
+names and masks come from this code, never from input; other values are always query parameters.
 """
 
 from collections.abc import Iterable, Mapping
@@ -20,20 +21,25 @@ TABLE = "briefing_flags"
 class FlagTable:
     """Counts of distinct people over the rows in the temporary table."""
 
+    def __init__(self, person_columns: list[str]):
+        self.person_columns = person_columns  # the same on every row of one person
+
     def count(self, group_by: Iterable[str], counts: Mapping[str, tuple[str | None, list]]) -> list[dict]:
         """One row per group: for each alias in `counts`, the distinct people meeting its (condition, params).
 
-        A condition of None counts everyone in the group.
+        A condition of None counts everyone in the group. A person is one row per group (their facts are
+        the same on each of their rows), so the counts are sums, not distinct counts.
         """
         group_by = list(group_by)
         columns, params = [], []
         for alias, (condition, condition_params) in counts.items():
             if condition is None:
-                columns.append(f"COUNT(DISTINCT p_user) AS {alias}")
+                columns.append(f"COUNT(*) AS {alias}")
             else:
-                columns.append(f"COUNT(DISTINCT CASE WHEN {condition} THEN p_user END) AS {alias}")
+                columns.append(f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS {alias}")
                 params += condition_params
-        sql = f"SELECT {', '.join(group_by + columns)} FROM {TABLE}"  # noqa: S608 - names from this module
+        people = ", ".join(dict.fromkeys([*group_by, "p_user", *self.person_columns]))
+        sql = f"SELECT {', '.join(group_by + columns)} FROM (SELECT DISTINCT {people} FROM {TABLE}) people"  # noqa: S608
         if group_by:
             sql += f" GROUP BY {', '.join(group_by)}"
         return self._rows(sql, params)
@@ -41,6 +47,10 @@ class FlagTable:
     def select(self, columns: Iterable[str], where: str, params: list, order_by: Iterable[str]) -> list[dict]:
         sql = f"SELECT {', '.join(columns)} FROM {TABLE} WHERE {where} ORDER BY {', '.join(order_by)}"  # noqa: S608
         return self._rows(sql, params)
+
+    def people_sql(self) -> str:
+        """The table's people, one row each with their facts (to join with other tables)."""
+        return f"SELECT DISTINCT {', '.join(['p_user', *self.person_columns])} FROM {TABLE}"  # noqa: S608
 
     @staticmethod
     def _rows(sql, params) -> list[dict]:
@@ -51,14 +61,20 @@ class FlagTable:
 
 
 @contextmanager
-def flag_table(rows):
-    """`rows`: a values() queryset; its aliases become the table's columns (it must give `p_user`)."""
-    sql, params = rows.query.sql_with_params()
+def flag_table(sql: str, params: list, person_columns: list[str]):
+    """`sql`: a SELECT whose columns become the table's (it must give `p_user`)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {TABLE} AS {sql}", params)
-        yield FlagTable()
+        cursor.execute(f"ANALYZE {TABLE}")  # the planner knows nothing of a new table: a bad plan costs more
+        yield FlagTable(person_columns)
         # On an error the transaction rolls back, and the table's creation with it.
         cursor.execute(f"DROP TABLE {TABLE}")
+
+
+def values_sql(rows: list[tuple]) -> tuple[str, list]:
+    """`VALUES (%s, ...), ...` for `rows` (at least one), and its parameters."""
+    placeholders = ", ".join(f"({', '.join(['%s'] * len(row))})" for row in rows)
+    return f"VALUES {placeholders}", [value for row in rows for value in row]
 
 
 def db_value(value):

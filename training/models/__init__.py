@@ -1,5 +1,6 @@
 """Training material, completion receipts, Local Authority training records, reminders, settings."""
 
+from .briefing_completion import BriefingCompletion
 from .briefing_generation import BriefingGeneration
 from .la_training import LocalAuthorityTraining
 from .pages import TrainingIndexPage, TrainingModuleAudience, TrainingModulePage, TrainingRelatedPage
@@ -9,6 +10,7 @@ from .settings import TrainingSettings
 from .versions import TrainingVersion
 
 __all__ = [
+    "BriefingCompletion",
     "BriefingGeneration",
     "LocalAuthorityTraining",
     "ReminderDigest",
