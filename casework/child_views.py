@@ -9,7 +9,9 @@ import datetime
 import logging
 import shutil
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from trust.access import current_memberships, own_school_ids
 from trust.models import School
+from trust.personal_pages import casework_generations
 from trust.storage_faults import STORAGE_ERRORS, storage_unavailable
 
 from . import audit, review_schedule
@@ -64,11 +67,16 @@ def children_with_casework(user):
     )
 
 
+def own_schools(user) -> list[School]:
+    """The schools where the person is designated teacher, from their memberships (already read this request)."""
+    own = own_school_ids(user)
+    return list({m.school_id: m.school for m in current_memberships(user) if m.school_id in own}.values())
+
+
 def casework_rows(user):
     """Each of the person's children with the next open deadline and every flag, problems first."""
     children = list(children_with_casework(user))
-    schools = School.objects.filter(pk__in=own_school_ids(user))
-    engine = DeadlineEngine(schools)
+    engine = DeadlineEngine(own_schools(user))
     rows = []
     for child in children:
         deadlines = engine.deadlines_for(child)
@@ -81,17 +89,47 @@ def casework_rows(user):
                 "flags": [flag for d in deadlines for flag in d.flags],
             }
         )
-    rows.sort(key=lambda r: (not r["flags"], r["child"].school.name, r["child"].legal_last_name))
+    _problems_first(rows)
     return rows, engine
+
+
+def _problems_first(rows):
+    rows.sort(key=lambda r: (not r["flags"], r["child"].school.name, r["child"].legal_last_name))
+
+
+def home_rows(request):
+    """The casework home's rows. Each child's next deadline and flags (dates, rules, school names: never the
+    child's name, date of birth or UPN) are kept in the shared cache for the day under the content, person and
+    casework generations, so any casework record, calendar, rule or membership saved renews them at once; the
+    children themselves are read afresh on every view, and a copy whose children differ is not used."""
+    key = _kept_deadlines_key(request)
+    kept = cache.get(key) if key else None
+    if kept is not None:
+        children = list(Child.objects.for_user(request.user).select_related("school"))
+        if {child.pk for child in children} == set(kept):
+            rows = [{"child": child, **kept[child.pk]} for child in children]
+            _problems_first(rows)
+            return rows
+    rows, _ = casework_rows(request.user)
+    if key:
+        deadlines = {r["child"].pk: {"next": r["next"], "flags": r["flags"]} for r in rows}
+        cache.set(key, deadlines, timeout=settings.PERSONAL_PAGE_CACHE_SECONDS)
+    return rows
+
+
+def _kept_deadlines_key(request):
+    if not settings.PERSONAL_PAGE_CACHE:
+        return None
+    generations = casework_generations(request)
+    return f"casework-home:{request.user.pk}:{generations}:{timezone.localdate():%Y%m%d}"
 
 
 @casework_view
 def home(request):
-    rows, engine = casework_rows(request.user)
+    rows = home_rows(request)
     audit.record(request, AuditAction.LIST, detail="casework home")
-    own = own_school_ids(request.user)
-    schools = sorted({m.school.name for m in current_memberships(request.user) if m.school_id in own})
-    return render(request, "casework/home.html", {"rows": rows, "today": engine.today, "schools": schools})
+    schools = sorted(school.name for school in own_schools(request.user))
+    return render(request, "casework/home.html", {"rows": rows, "today": timezone.localdate(), "schools": schools})
 
 
 @casework_view

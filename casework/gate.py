@@ -13,12 +13,14 @@ and the banner link to the policy with `?next=` the casework page, and acknowled
 """
 
 import datetime
+import functools
 import logging
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +28,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from policy import audience
 from policy.models import PolicyPage
+from trust.personal_pages import generations
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +62,40 @@ def children_in_care_policy():
 _STATE_ATTR = "_casework_gate_state"
 
 
-def _gate_state(user):
-    """(closed, grace) for the person, worked out once per request (kept on the user object)."""
+def _gate_state(user, request=None):
+    """(closed, grace) for the person, worked out once per request (kept on the user object), and kept
+    in the shared cache for the day under the content and person generations when the request is given."""
     state = getattr(user, _STATE_ATTR, None)
     if state is not None:
         return state
+    key = _kept_key(request)
+    if key is not None:
+        state = cache.get(key)
+        if state is not None:
+            setattr(user, _STATE_ATTR, state)
+            return state
+    state = _work_out_state(user)
+    if key is not None and state[0] is not UNCHECKABLE:
+        cache.set(key, state, timeout=settings.PERSONAL_PAGE_CACHE_SECONDS)
+    return state
+
+
+def _kept_key(request):
+    """The person's gate state depends on the policy, its versions, their memberships (the content generation),
+    their receipts (the person's generation) and today (a grace period ends): a key made of all of them is
+    renewed by a new version, a receipt, a leaver or a new role at once (trust/personal_pages.py)."""
+    if request is None or not settings.PERSONAL_PAGE_CACHE:
+        return None
+    return f"casework-gate:{request.user.pk}:{generations(request)}:{timezone.localdate():%Y%m%d}"
+
+
+def _work_out_state(user):
     try:
         page = children_in_care_policy()
         status = audience.status_for(user, page) if page is not None else None
     except Exception:  # noqa: BLE001 - whatever broke, casework must stay shut rather than open
         logger.exception("The casework gate could not check the Children in Care policy")
-        return UNCHECKABLE, None
+        return UNCHECKABLE, None  # not kept: the next request asks again
     if status is None or not status.outstanding:
         state = (None, None)
     else:
@@ -83,9 +109,9 @@ def _gate_state(user):
     return state
 
 
-def gate_for(user) -> GateClosed | None:
+def gate_for(user, request=None) -> GateClosed | None:
     """None when the person may go on; otherwise what they must acknowledge first."""
-    return _gate_state(user)[0]
+    return _gate_state(user, request)[0]
 
 
 def grace_for(user) -> GraceOpen | None:
@@ -108,12 +134,12 @@ def gate_response(request, closed: GateClosed):
     return response
 
 
-@cache
+@functools.cache
 def gated_prefixes() -> tuple[str, ...]:
     return (reverse("casework:home"), reverse("wagtailadmin_home") + "casework/")
 
 
-@cache
+@functools.cache
 def open_prefixes() -> tuple[str, ...]:
     """The receiving school's transfer link: a person outside the trust, with no account here."""
     return (reverse("casework:receive", args=["x"]).rsplit("x", 1)[0],)
@@ -130,7 +156,7 @@ class CaseworkGateMiddleware:
             and path.startswith(gated_prefixes())
             and not path.startswith(open_prefixes())
         ):
-            closed = gate_for(request.user)
+            closed = gate_for(request.user, request)
             if closed:
                 return gate_response(request, closed)
             grace = grace_for(request.user)

@@ -6,7 +6,8 @@ from wagtail.models import Page
 
 from trust.access import current_memberships
 
-from .query import clean_query, excerpt, highlight, page_text, terms_of
+from .query import clean_query, excerpt, highlight, terms_of
+from .results import shown_pages
 from .sources import searchable_page_ids_for
 
 PER_PAGE = 10
@@ -20,6 +21,39 @@ def search_pages(request, terms):
     return Page.objects.live().filter(pk__in=ids).search(" ".join(terms))
 
 
+class OnePageOfResults:
+    """What the paginator needs of the results: the page asked for is read first, and the database is asked to
+    count them only when that page is full or past the end (a first page with fewer than PER_PAGE results is all
+    of them)."""
+
+    def __init__(self, results, number):
+        self.results, self.number = results, number
+        start = (number - 1) * PER_PAGE
+        self.rows = list(results[start : start + PER_PAGE]) if number >= 1 else []
+        short = len(self.rows) < PER_PAGE and (self.rows or number == 1)
+        self._count = start + len(self.rows) if short else None
+
+    def count(self):
+        if self._count is None:
+            self._count = self.results.count()
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if isinstance(key, slice) and key.start == (self.number - 1) * PER_PAGE:
+            return self.rows
+        return self.results[key]
+
+
+def _page_number(raw) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return 1
+
+
 @require_GET
 def search(request):
     if not current_memberships(request.user):
@@ -27,7 +61,7 @@ def search(request):
     query = clean_query(request.GET.get("q"))
     terms = terms_of(query)
     results = search_pages(request, terms) if terms else Page.objects.none()
-    paginator = Paginator(results, PER_PAGE)
+    paginator = Paginator(OnePageOfResults(results, _page_number(request.GET.get("page", 1))), PER_PAGE)
     try:
         page_obj = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
@@ -35,18 +69,18 @@ def search(request):
     except EmptyPage:
         page_obj = paginator.page(paginator.num_pages)
     hits = list(page_obj.object_list)
-    specific = {p.pk: p for p in Page.objects.filter(pk__in=[h.pk for h in hits]).specific()}
-    items = []
-    for hit in hits:
-        page = specific.get(hit.pk, hit)
-        items.append(
-            {
-                "page": page,
-                "title": highlight(page.title, terms),
-                "excerpt": excerpt(page_text(page), terms),
-                "kind": page.specific_class._meta.verbose_name if page.specific_class else "page",
-            }
-        )
+    shown = shown_pages(request, hits)
+    items = [
+        {
+            "page": page,
+            "url": page.url,
+            "title": highlight(page.title, terms),
+            "excerpt": excerpt(page.text, terms),
+            "kind": page.kind,
+        }
+        for page in (shown.get(hit.pk) for hit in hits)
+        if page is not None  # unpublished or deleted since it was found
+    ]
     return TemplateResponse(
         request,
         "search/results.html",

@@ -159,6 +159,17 @@ def generations(request) -> str:
     return f"{found['content']}:{found['person']}"
 
 
+def content_generation(request) -> str:
+    """The content generation alone: what every person is shown of a page (its title, text and address)."""
+    return _read_generations(request)["content"]
+
+
+def casework_generations(request) -> str:
+    """The content, the person's and the casework generations: what a designated teacher's casework deadlines
+    depend on (any casework record but the audit trail renews the last)."""
+    return f"{generations(request)}:{_read_generations(request)['casework']}"
+
+
 def _page_generations(request) -> str:
     if request.path not in SHARED_RECORD_PATHS:
         return generations(request)

@@ -285,7 +285,7 @@ def test_a_pep_ready_or_signed_off_cannot_be_changed_by_a_delegate(client, perso
 
 def test_the_children_in_care_gate_stands_in_front_of_delegates(client, personas, case, monkeypatch):
     closed = gate.GateClosed(title="Children in Care policy", url="/policies/children-in-care/", version=3)
-    monkeypatch.setattr("casework.gate.gate_for", lambda user: closed)
+    monkeypatch.setattr("casework.gate.gate_for", lambda user, request=None: closed)
     sign_in(client, personas.delegate)
     for url in ("/casework/delegated/", case["url"]):
         response = client.get(url)

@@ -124,7 +124,7 @@ def test_casework_never_appears_in_search_even_for_the_designated_teacher(client
         assert "No results" in response.content.decode()
         found = client.get("/search/", {"q": "child in care"})
         assert all(
-            item["page"].specific_class.__module__.split(".")[0] != "casework" for item in found.context["items"]
+            item["page"].model.split(".")[0] != "casework" for item in found.context["items"]
         )
 
 

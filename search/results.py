@@ -1,0 +1,55 @@
+"""What the result list shows of each page (its title, address, kind and text), kept in this process under the
+content generation (trust/personal_pages.py): any save of a page or a site renews it, so nothing shown is out of
+date. It is the same for everyone who may find the page; which pages a person may find is decided per person
+(search.sources), never here."""
+
+from dataclasses import dataclass
+
+from wagtail.models import Page
+
+from trust.personal_pages import content_generation
+
+from .query import page_text
+
+_KEPT: dict[tuple[str, str], dict[int, "ShownPage"]] = {}
+_MAX_PAGES_KEPT = 5000  # a guard on memory: far more pages than the trust publishes
+
+
+@dataclass(frozen=True)
+class ShownPage:
+    title: str
+    url: str
+    kind: str  # the page type's name, as shown
+    model: str  # the page type's label, e.g. "policy.PolicyPage"
+    text: str
+
+
+def shown_pages(request, hits) -> dict[int, ShownPage]:
+    """Each hit's ShownPage by page id: the specific pages are loaded only for those not yet kept."""
+    from django.conf import settings
+
+    if not hits:
+        return {}
+    kept = _kept_for(request) if settings.PERSONAL_PAGE_CACHE else {}
+    missing = [hit.pk for hit in hits if hit.pk not in kept]
+    if missing:
+        if len(kept) + len(missing) > _MAX_PAGES_KEPT:
+            kept.clear()
+        for page in Page.objects.filter(pk__in=missing).specific():
+            kept[page.pk] = ShownPage(
+                title=page.title,
+                url=page.get_url(request) or "",
+                kind=page.specific_class._meta.verbose_name if page.specific_class else "page",
+                model=page.specific_class._meta.label if page.specific_class else "wagtailcore.Page",
+                text=page_text(page),
+            )
+    return {hit.pk: kept[hit.pk] for hit in hits if hit.pk in kept}
+
+
+def _kept_for(request) -> dict[int, ShownPage]:
+    """This process's pages for the current content generation and this host (a page's address depends on the
+    site the request came to); those of an earlier generation are dropped."""
+    generation = content_generation(request)
+    for old in [key for key in _KEPT if key[0] != generation]:
+        del _KEPT[old]
+    return _KEPT.setdefault((generation, request.get_host()), {})
