@@ -83,11 +83,10 @@ def _live_pages() -> tuple[list, dict]:
             found = list(model.objects.live().defer("body", "comprehension_check").order_by("title"))
             name = model._meta.model_name
             schools: dict[int, set[int]] = {}
-            if found:
-                for page_id, school_id in model.schools.through.objects.filter(
-                    **{f"{name}_id__in": [page.pk for page in found]}
-                ).values_list(f"{name}_id", "school_id"):
-                    schools.setdefault(page_id, set()).add(school_id)
+            for page_id, school_id in model.schools.through.objects.filter(**{f"{name}__live": True}).values_list(
+                f"{name}_id", "school_id"
+            ):
+                schools.setdefault(page_id, set()).add(school_id)
             for page in found:
                 page._audience_school_ids = frozenset(schools.get(page.pk, ()))
             pages += found
