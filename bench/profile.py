@@ -99,6 +99,9 @@ def main():
             return SimpleNamespace(status_code=200)  # not a page: what the first reader after any receipt waits for
 
         measure("briefing report rebuilt (whole trust, no cache)", rebuild, args.top, args.sort)
+    for label, request in first_visit_scenarios().items():
+        if not args.only or args.only in label:
+            measure(label, request, args.top, args.sort)
     if not args.only or "ack" in args.only:
         ready = [_ready_to_acknowledge(*entry) for entry in acknowledgement_forms(limit=2, offset=4000)]
         posts = iter(ready)
@@ -111,6 +114,34 @@ def _first_visit(path, email, password, form, page):
     client = signed_in_client(email, password)
     client.get("/")
     return lambda: client.get(page)
+
+
+def first_visit_scenarios():
+    """The INSET morning's first steps, each by a person not seen before (bench/scenarios.py `inset_morning`):
+    the sign-in page, the sign-in (the password checked, the session made), and the first dashboard after it
+    (no kept copy yet: built afresh). Two people each: the first warms the process, the second is measured."""
+    from django.test import Client
+
+    from bench.scenarios import BENCH_PASSWORD
+
+    people = iter([f"staff{n}.bench-{school:04d}@bench.example" for school in (41, 42) for n in range(90, 100)])
+
+    def ready_to_sign_in(email):
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.get("/accounts/login/")  # a person opens the sign-in page before signing in
+        return lambda: client.post("/accounts/login/", {"login": email, "password": BENCH_PASSWORD})
+
+    def ready_for_dashboard(email):
+        client = signed_in_client(email, BENCH_PASSWORD)
+        return lambda: client.get("/")
+
+    sign_ins = iter([ready_to_sign_in(next(people)) for _ in range(2)])
+    dashboards = iter([ready_for_dashboard(next(people)) for _ in range(2)])
+    return {
+        "sign-in page": lambda: Client(HTTP_HOST="127.0.0.1").get("/accounts/login/"),
+        "sign-in (POST)": lambda: next(sign_ins)(),
+        "first dashboard": lambda: next(dashboards)(),
+    }
 
 
 def _ready_to_acknowledge(path, email, password, form, page):

@@ -1,5 +1,5 @@
 from wagtail import hooks
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from trust.personal_pages import allow_personal_copy
 
@@ -22,6 +22,16 @@ class HomePage(Page):
             return super().route(request, path_components)
         page, remaining = found
         return page.route(request, remaining)
+
+    def get_view_restrictions(self):
+        # Wagtail asks before serving (after trust's own check, trust/page_privacy.py). The home page sits right
+        # under the tree's root and is never an alias, so whether any restriction is on its way is known from
+        # the restrictions read once per content generation: usually none, and then no query.
+        from trust.page_privacy import restricted_on_or_above
+
+        if self.alias_of_id or restricted_on_or_above(self.path):
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.none()
 
     def serve(self, request, *args, **kwargs):
         if request.method == "GET":

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils import timezone
 
-from trust.access import covering, covers, current_memberships, is_trust_wide
-from trust.page_privacy import openable
+from trust.access import covering, covers, current_memberships
+from trust.page_privacy import openable, opener
+from trust.personal_pages import kept_for_content
 from trust.school_days import add_working_days, working_days_between
 
 from .models import GuidanceIndexPage, GuidancePage, PolicyIndexPage, PolicyPage, PolicyVersion, ReadReceipt
@@ -69,37 +69,44 @@ def can_read(user, page) -> bool:
     return page.permissions_for_user(user).can_edit()
 
 
+def _live_pages() -> tuple[list, dict]:
+    """Every live policy and guidance page (policies first, by title) with the schools each applies to, and
+    the publication that started each one's current version: the same for everyone, so read once per
+    content generation (trust.personal_pages.kept_for_content) and never changed after.
+
+    Lists show titles and dates: the body and the questions, the bulk of each row, stay unread.
+    """
+
+    def build():
+        pages = []
+        for model in ACKNOWLEDGEABLE_MODELS:
+            found = list(model.objects.live().defer("body", "comprehension_check").order_by("title"))
+            name = model._meta.model_name
+            schools: dict[int, set[int]] = {}
+            for page_id, school_id in model.schools.through.objects.filter(**{f"{name}__live": True}).values_list(
+                f"{name}_id", "school_id"
+            ):
+                schools.setdefault(page_id, set()).add(school_id)
+            for page in found:
+                page._audience_school_ids = frozenset(schools.get(page.pk, ()))
+            pages += found
+        return pages, material_versions_by_page(page.pk for page in pages)
+
+    return kept_for_content("policy.audience.live_pages", build)
+
+
 def pages_for(user) -> list:
     """Live policies and guidance whose audience includes the person and that they may open (Wagtail's
     page privacy, trust/page_privacy.py), policies first, by title.
 
-    A fixed number of queries: per page type, the candidate pages and (for school-based roles) which of
-    the person's schools each page applies to.
+    No query of its own once the content generation's pages are read (`_live_pages`), but the person's
+    groups when a group restriction is on the way to one of their pages.
     """
-    memberships = current_memberships(user)
-    if not memberships:
+    if not current_memberships(user):
         return []
-    school_ids = {m.school_id for m in memberships if m.school_id}
-    trust_wide = is_trust_wide(user)
-    pages = []
-    for model in ACKNOWLEDGEABLE_MODELS:
-        # Lists show titles and dates: the body and the questions, the bulk of each row, stay unread.
-        candidates = openable(model.objects.live(), user).defer("body", "comprehension_check").order_by("title")
-        if not trust_wide:
-            candidates = candidates.filter(Q(applies_to_all_schools=True) | Q(schools__in=school_ids)).distinct()
-        found = list(candidates)
-        matched: dict[int, set[int]] = {}
-        if school_ids:
-            through = model.schools.through
-            for page_id, school_id in through.objects.filter(
-                **{f"{model._meta.model_name}__in": candidates.values("pk"), "school_id__in": school_ids}
-            ).values_list(f"{model._meta.model_name}_id", "school_id"):
-                matched.setdefault(page_id, set()).add(school_id)
-        for page in found:
-            page._audience_school_ids = matched.get(page.pk, set())
-            if qualifying_memberships(user, page):
-                pages.append(page)
-    return pages
+    may_open = opener(user)
+    pages, _ = _live_pages()
+    return [page for page in pages if qualifying_memberships(user, page) and may_open(page.path)]
 
 
 def page_ids_for(user) -> set[int]:
@@ -187,10 +194,11 @@ def due_phrase(due_on: date, today: date) -> str:
     return f"overdue by {late} working day{'s' if late != 1 else ''} (was due {when})"
 
 
-def _statuses(user, pages) -> list[Status]:
+def _statuses(user, pages, versions=None) -> list[Status]:
     if not pages:
         return []
-    versions = material_versions_by_page(p.pk for p in pages)
+    if versions is None:
+        versions = material_versions_by_page(p.pk for p in pages)
     receipts: dict[int, list[ReadReceipt]] = {}
     for receipt in ReadReceipt.objects.filter(user=user, page_id__in=[p.pk for p in pages]).order_by(
         "-version_number", "-acknowledged_at"
@@ -207,7 +215,8 @@ def _statuses(user, pages) -> list[Status]:
 
 
 def statuses_for(user) -> list[Status]:
-    return _statuses(user, pages_for(user))
+    pages = pages_for(user)
+    return _statuses(user, pages, _live_pages()[1] if pages else None)
 
 
 def status_for(user, page) -> Status:

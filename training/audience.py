@@ -8,7 +8,8 @@ Required modules are those marked required whose audience includes one of the pe
 """
 
 from trust.access import current_memberships, is_trust_wide
-from trust.page_privacy import may_open, openable
+from trust.page_privacy import may_open, openable, opener
+from trust.personal_pages import kept_for_content
 
 from .models import TrainingModulePage
 
@@ -42,6 +43,37 @@ def required_modules_for(user):
     roles = _roles(user)
     modules = openable(TrainingModulePage.objects.live(), user)
     return modules.filter(is_required=True, audience__role__in=roles).distinct()
+
+
+def _live_required_modules() -> list[tuple]:
+    """(module, its audience roles) for every live required module, by tree path, each module carrying its
+    current version number: the same for everyone, read once per content generation and never changed after."""
+    from .versions import current_numbers
+
+    def build():
+        modules = list(
+            TrainingModulePage.objects.live()
+            .filter(is_required=True)
+            .defer("body", "comprehension_check")
+            .prefetch_related("audience")
+            .order_by("path")
+        )
+        numbers = current_numbers(module.pk for module in modules)
+        for module in modules:
+            module._current_number = numbers[module.pk]
+        return [(module, frozenset(row.role for row in module.audience.all())) for module in modules]
+
+    return kept_for_content("training.audience.required_modules", build)
+
+
+def required_modules_list(user) -> list:
+    """`required_modules_for` as a list by tree path, from the modules kept for the content generation: no
+    query of its own, but the person's groups when a group restriction is on the way."""
+    roles = _roles(user)
+    if not roles:
+        return []
+    may_open = opener(user)
+    return [module for module, audience in _live_required_modules() if audience & roles and may_open(module.path)]
 
 
 def page_ids_for(user):

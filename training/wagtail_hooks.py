@@ -1,3 +1,5 @@
+import copy
+
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -149,17 +151,20 @@ def briefing_dashboard_panel(request):
 
 @hooks.register("portal_dashboard_panels")
 def training_dashboard_panel(request):
-    from .audience import required_modules_for
+    from .audience import required_modules_list
     from .versions import progress_for
 
-    modules = list(required_modules_for(request.user).order_by("path"))
+    modules = required_modules_list(request.user)
     if not modules:
         return None
     progress = progress_for(request.user, modules)
     done = {pk for pk, entry in progress.items() if entry.done}
-    todo = [m for m in modules if m.pk not in done]
-    for module in todo:
-        module.progress = progress[module.pk]
+    todo = []
+    for module in modules:
+        if module.pk not in done:
+            module = copy.copy(module)  # the module is shared by everyone (kept for the content): not this person's
+            module.progress = progress[module.pk]
+            todo.append(module)
     return DashboardPanel(
         "Your training", "training/panels/training.html", {"todo": todo, "done_count": len(done)}, order=40
     )

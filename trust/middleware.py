@@ -51,6 +51,17 @@ def _known_not_to_need_mfa(request) -> bool:
     return True
 
 
+def note_sign_in(request):
+    """At sign-in (the session is being saved anyway), what the first page would otherwise work out and save
+    again: that the session was just touched, and whether the person needs a second factor."""
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[IdleSessionMiddleware.TOUCH_KEY] = int(time.time())
+    user = getattr(request, "user", None)
+    if settings.PERSONAL_PAGE_CACHE and user is not None and user.is_authenticated:
+        _known_not_to_need_mfa(request)
+
+
 class RequireMFAMiddleware:
     """People whose role needs MFA must enrol before any page, and every session must have passed it.
 

@@ -26,6 +26,7 @@ renewed in one process would not reach the others. Copies expire after `PERSONAL
 
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -111,6 +112,8 @@ def record_changed(sender, instance, **kwargs):
     if label in PERSONAL_RECORDS:
         renew_person(getattr(instance, PERSONAL_RECORDS[label]))
     elif label == settings.AUTH_USER_MODEL:
+        if set(kwargs.get("update_fields") or ()) == {"last_login"}:
+            return  # signing in: no page shows it (and the sign-in keeps what it knows of the person)
         renew_person(instance.pk)
     elif sender._meta.app_label in CONTENT_APPS:
         renew_content()
@@ -135,6 +138,43 @@ def people_rights_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def group_rights_changed(action, **kwargs):
     if action in AFTER_M2M_CHANGE:
         renew_content()  # every member of the group; rare enough to renew everyone's
+
+
+def _generation(key) -> str:
+    found = cache.get(key)
+    if found is None:
+        found = secrets.token_hex(8)
+        if not cache.add(key, found, timeout=None):
+            found = cache.get(key)
+    return found
+
+
+# What is the same for everyone and changes only with the content (the site, view restrictions, the live
+# policies and training modules with their audiences and versions), kept in this process under the content
+# generation it was read at: name -> (generation, read at, value).
+_KEPT_FOR_CONTENT: dict = {}
+
+
+def kept_for_content(name, build):
+    """`build()`, kept in this process until the content generation is renewed (any save or delete of a page,
+    a site, a view restriction or a record of the policy, trust, home or training apps: `record_changed`).
+
+    Only for what is the same for every person: never key it by, or let it hold, anything of one person's.
+    The generation is read before building, so what is kept is never older than the generation it is kept
+    under. Off without a cache every process shares (a renewal in one process would not reach the others);
+    kept at most PERSONAL_PAGE_CACHE_SECONDS, like the copies, for a change made round the signals (a
+    queryset update, or a change read inside its own transaction that was then rolled back).
+    """
+    if not getattr(settings, "PERSONAL_PAGE_CACHE", False):
+        return build()
+    generation = _generation(CONTENT_KEY)
+    kept = _KEPT_FOR_CONTENT.get(name)
+    now = time.monotonic()
+    if kept is not None and kept[0] == generation and now - kept[1] < getattr(settings, "PERSONAL_PAGE_CACHE_SECONDS", 300):
+        return kept[2]
+    value = build()
+    _KEPT_FOR_CONTENT[name] = (generation, now, value)
+    return value
 
 
 def _read_generations(request) -> dict:
@@ -196,6 +236,31 @@ def _has_messages(request) -> bool:
     return len(get_messages(request)) > 0
 
 
+def _know_site(request):
+    """Wagtail finds the request's Site (and then the home page's own type) with two queries on every page: the
+    sites, with their root pages, are the same for everyone and kept for the content generation instead."""
+    from django.http.request import split_domain_port
+    from wagtail.models import Site
+    from wagtail.models.sites import get_site_for_hostname
+
+    if hasattr(request, "_wagtail_site"):
+        return
+    place = (split_domain_port(request._get_raw_host())[0], request.get_port())  # as Site.find_for_request
+    sites = kept_for_content("wagtail.sites", dict)
+    if place not in sites:
+        try:
+            site = get_site_for_hostname(*place)
+        except Site.DoesNotExist:
+            site = None
+        if site is not None:
+            site.root_page.specific  # noqa: B018 - read once here, for everyone, not on each request
+        if len(sites) < 20:  # a bound on what odd Host headers that passed ALLOWED_HOSTS can keep
+            sites[place] = site
+        request._wagtail_site = site
+        return
+    request._wagtail_site = sites[place]
+
+
 class PersonalPageCacheMiddleware:
     """Serves and keeps the personal copies of Wagtail pages (see the module's docstring)."""
 
@@ -224,6 +289,8 @@ class PersonalPageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is self.wagtail_serve and getattr(settings, "PERSONAL_PAGE_CACHE", False):
+            _know_site(request)
         if not (
             getattr(settings, "PERSONAL_PAGE_CACHE", False)
             and view_func is self.wagtail_serve
