@@ -61,8 +61,12 @@ class Session:
         if "2fa/authenticate" in location:
             from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-            code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
-            status, headers, _ = self.post_form("/accounts/2fa/authenticate/", {"code": code})
+            for _attempt in range(2):
+                code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30))
+                status, headers, _ = self.post_form("/accounts/2fa/authenticate/", {"code": code})
+                if status == 302:
+                    break
+                time.sleep(30 - time.time() % 30 + 1)  # a code is accepted once: wait for the next one
         if status != 302:
             raise RuntimeError(f"{email} could not sign in (status {status})")
         return self
