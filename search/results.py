@@ -1,17 +1,16 @@
 """What the result list shows of each page (its title, address, kind and text), kept in this process under the
-content generation (trust/personal_pages.py): any save of a page or a site renews it, so nothing shown is out of
-date. It is the same for everyone who may find the page; which pages a person may find is decided per person
+content generation (`trust.personal_pages.kept_for_content`): any save of a page or a site renews it, so nothing
+shown is out of date. It is the same for everyone who may find the page; which pages a person may find is decided per person
 (search.sources), never here."""
 
 from dataclasses import dataclass
 
 from wagtail.models import Page
 
-from trust.personal_pages import content_generation
+from trust.personal_pages import kept_for_content
 
 from .query import page_text
 
-_KEPT: dict[tuple[str, str], dict[int, "ShownPage"]] = {}
 _MAX_PAGES_KEPT = 5000  # a guard on memory: far more pages than the trust publishes
 
 
@@ -26,11 +25,9 @@ class ShownPage:
 
 def shown_pages(request, hits) -> dict[int, ShownPage]:
     """Each hit's ShownPage by page id: the specific pages are loaded only for those not yet kept."""
-    from django.conf import settings
-
     if not hits:
         return {}
-    kept = _kept_for(request) if settings.PERSONAL_PAGE_CACHE else {}
+    kept = _kept_for(request)
     missing = [hit.pk for hit in hits if hit.pk not in kept]
     if missing:
         if len(kept) + len(missing) > _MAX_PAGES_KEPT:
@@ -48,8 +45,5 @@ def shown_pages(request, hits) -> dict[int, ShownPage]:
 
 def _kept_for(request) -> dict[int, ShownPage]:
     """This process's pages for the current content generation and this host (a page's address depends on the
-    site the request came to); those of an earlier generation are dropped."""
-    generation = content_generation(request)
-    for old in [key for key in _KEPT if key[0] != generation]:
-        del _KEPT[old]
-    return _KEPT.setdefault((generation, request.get_host()), {})
+    site the request came to), filled as searches find them."""
+    return kept_for_content(f"search-shown-pages:{request.get_host()}", dict)
