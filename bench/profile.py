@@ -84,8 +84,10 @@ def main():
 
     staff = signed_in_client("staff1.bench-0001@bench.example", BENCH_PASSWORD)
     dt = signed_in_client("dt.brook@symphony.example", PASSWORD)
+    head = signed_in_client("head@symphony.example", PASSWORD)
     pages = {
         "staff dashboard": lambda: staff.get("/"),
+        "briefing (whole trust)": lambda: head.get("/briefing/"),
         "casework home": lambda: dt.get("/casework/"),
         "search": lambda: staff.get("/search/?q=children+in+care"),
     }
