@@ -19,7 +19,7 @@ from .briefing_access import (
     names_school_ids,
 )
 from .briefing_export import as_csv, as_xlsx
-from .oversight import casework_oversight, total
+from .oversight import kept_casework_oversight, total
 
 EXPORTERS = {"csv": as_csv, "xlsx": as_xlsx}
 
@@ -43,7 +43,7 @@ def _overview_report(request):
 
 
 def _with_casework(report, school_ids):
-    figures = casework_oversight(school_ids)
+    figures = kept_casework_oversight(school_ids)
     for entry in report.schools:
         entry.casework = figures.get(entry.school.pk)
     report.totals.casework = total(figures) if figures else None
@@ -59,8 +59,7 @@ def _exporter(fmt):
 @require_GET
 def overview(request):
     school_ids = _scope(request)
-    ids = list(School.objects.values_list("pk", flat=True)) if school_ids is None else school_ids
-    casework = casework_oversight(ids)
+    casework = kept_casework_oversight(school_ids)  # None: the whole trust
     key = briefing_cache.report_key(school_ids)
     context = {
         # The template keeps the tables it renders from the report under the report's own cache key:

@@ -324,3 +324,11 @@ def connect():
         people_rights_changed, sender=user_model.user_permissions.through, dispatch_uid="personal-pages-perms"
     )
     m2m_changed.connect(group_rights_changed, sender=Group.permissions.through, dispatch_uid="personal-pages-group")
+
+
+def shared_generations() -> str:
+    """The content and casework generations, read in one round trip without a request: what figures that are
+    the same for everyone and drawn from casework and the trust's records (the governors' casework oversight,
+    training/oversight.py) are kept under. Read them before computing what is kept."""
+    found = cache.get_many([CONTENT_KEY, CASEWORK_KEY])
+    return ":".join(found.get(key) or _generation(key) for key in (CONTENT_KEY, CASEWORK_KEY))
