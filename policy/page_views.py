@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from trust.page_privacy import openable
+from trust.page_privacy import may_open, openable
 from trust.personal_pages import allow_personal_copy
 
 from .acknowledgements import acknowledge_online, record_attempt, version_to_acknowledge
@@ -101,11 +101,17 @@ def acknowledge_page(request, page_id):
 
 
 def _acknowledgeable_page(user, page_id):
-    """The live policy or guidance page with this id that the person may open: one query for a policy."""
+    """The live policy or guidance page with this id that the person may open: one query for a policy.
+
+    The view restrictions are checked as the page's own view checks them before serving it (`may_open`,
+    trust/wagtail_hooks.py): the same rule as `openable`, applied to the site's restrictions kept for the
+    content generation (any save of a restriction renews it), so the form is refused exactly where the page
+    is. Building `openable`'s subquery cost about 2.5 ms of CPU on every acknowledgement.
+    """
     for model in ACKNOWLEDGEABLE_MODELS:
-        page = openable(model.objects.live().filter(pk=page_id), user).first()
+        page = model.objects.live().filter(pk=page_id).first()
         if page is not None:
-            return page
+            return page if may_open(user, page) else None
     return None
 
 

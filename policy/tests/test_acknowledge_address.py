@@ -128,6 +128,20 @@ def test_a_page_behind_a_view_restriction_the_person_does_not_pass_is_refused(cl
     accepted_for(personas.governor, policy)
 
 
+def test_a_view_restriction_added_above_the_page_after_it_was_opened_refuses_at_once(client, policy, personas):
+    """The form is checked against the site's restrictions kept for the content generation (`may_open`):
+    a restriction made after the person opened the page, on the policies' index, renews them."""
+    sign_in(client, personas.staff)
+    assert client.get(policy.url).status_code == 200  # the restrictions as they were (none) are kept
+    restriction = PageViewRestriction.objects.create(
+        page=policy.get_parent(), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Safeguarding leads"))
+    assert post(client, policy).status_code == 404
+    assert not ReadReceipt.objects.exists() and not AcknowledgementAttempt.objects.exists()
+    assert client.get(policy.url).status_code == 404
+
+
 @pytest.mark.parametrize("which", ["unknown", "index"])
 def test_an_id_that_is_not_a_policy_or_guidance_page_is_not_found(client, policy, personas, which):
     page_id = policy.pk + 1000 if which == "unknown" else PolicyIndexPage.objects.get().pk
