@@ -14,9 +14,14 @@ from wagtail.models import PageLogEntry, PageViewRestriction
 
 from conftest import sign_in
 from policy import page_views
-from policy.acknowledgements import create_receipt
+from policy.acknowledgements import (
+    create_receipt,
+    keep_version_to_acknowledge,
+    version_to_acknowledge,
+    with_version_to_acknowledge,
+)
 from policy.enums import AttemptOutcome
-from policy.models import AcknowledgementAttempt, PolicyIndexPage, ReadReceipt
+from policy.models import AcknowledgementAttempt, PolicyIndexPage, PolicyPage, ReadReceipt
 from policy.tests.conftest import acknowledge_url, page_acknowledge_url
 from policy.tests.factories import RIGHT_ANSWERS, make_guidance, make_policy, publish_change
 from policy.versions import current_version
@@ -140,6 +145,23 @@ def test_a_view_restriction_added_above_the_page_after_it_was_opened_refuses_at_
     assert post(client, policy).status_code == 404
     assert not ReadReceipt.objects.exists() and not AcknowledgementAttempt.objects.exists()
     assert client.get(policy.url).status_code == 404
+
+
+def test_the_version_read_with_the_page_answers_for_that_person_only(policy, personas, django_assert_num_queries):
+    """`_acknowledgeable_page` reads the version to acknowledge in the page's query and keeps it on the page
+    for the person it was read for: anyone else's answer is read afresh, never theirs."""
+    published = current_version(policy)
+    create_receipt(personas.staff, policy, published, policy.live_revision_id)
+    page = with_version_to_acknowledge(PolicyPage.objects.filter(pk=policy.pk), personas.staff).get()
+    keep_version_to_acknowledge(page, personas.staff)
+    with django_assert_num_queries(0):
+        mine = version_to_acknowledge(personas.staff, page)
+    assert (mine.pk, mine.number, mine.revision_id, mine.acknowledged) == (
+        published.pk, published.number, policy.live_revision_id, True
+    )
+    theirs = version_to_acknowledge(personas.governor, page)
+    assert (theirs.pk, theirs.acknowledged) == (published.pk, False)
+    assert mine.published_at == published.published_at  # what was not read with the page is read when asked
 
 
 @pytest.mark.parametrize("which", ["unknown", "index"])
