@@ -2,7 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import PageLogEntry
@@ -48,11 +48,48 @@ def existing_receipt(user, page, version_number):
     return ReadReceipt.objects.filter(user=user, page_id=page.pk, version_number=version_number).first()
 
 
+_READ_WITH_PAGE = "_version_to_acknowledge"
+
+
+def with_version_to_acknowledge(pages, user):
+    """`pages` (a queryset of pages) with what `version_to_acknowledge` answers for `user`, read in the same
+    query: the current version's id and number (the version of the live revision: at most one, a revision
+    has one version) and whether the person has a receipt of that number."""
+    mine = ReadReceipt.objects.filter(
+        user=user, page_id=OuterRef("pk"), version_number=OuterRef("reader_version__number")
+    )
+    live_version = FilteredRelation("policy_versions", condition=Q(policy_versions__revision_id=F("live_revision_id")))
+    return pages.annotate(reader_version=live_version).annotate(
+        reader_version_id=F("reader_version__id"),
+        reader_version_number=F("reader_version__number"),
+        reader_acknowledged=Exists(mine),
+    )
+
+
+def keep_version_to_acknowledge(page, user):
+    """After reading `page` through `with_version_to_acknowledge`: keep its answer on the page, for this person
+    only. The version holds what acknowledging uses (id, number, revision); its other fields are read from
+    the database if anything asks for them."""
+    version = None
+    if page.reader_version_id is not None:
+        version = PolicyVersion.from_db(
+            "default",
+            ["id", "number", "page_id", "revision_id"],
+            [page.reader_version_id, page.reader_version_number, page.pk, page.live_revision_id],
+        )
+        version.acknowledged = page.reader_acknowledged
+    setattr(page, _READ_WITH_PAGE, (user.pk, version))
+
+
 def version_to_acknowledge(user, page) -> PolicyVersion | None:
     """The page's current version, with `acknowledged`: whether the person already has a receipt of its
-    number (a minor correction keeps the number). One query."""
+    number (a minor correction keeps the number). One query, or none when the page was read with it for
+    this person (`with_version_to_acknowledge`)."""
     if not page.live_revision_id:
         return None
+    read_with_page = getattr(page, _READ_WITH_PAGE, None)
+    if read_with_page is not None and read_with_page[0] == user.pk:
+        return read_with_page[1]
     mine = ReadReceipt.objects.filter(user=user, page_id=page.pk, version_number=OuterRef("number"))
     return (
         PolicyVersion.objects.filter(page_id=page.pk, revision_id=page.live_revision_id)
@@ -152,4 +189,5 @@ __all__ = [
     "record_attempt",
     "record_on_paper",
     "version_to_acknowledge",
+    "with_version_to_acknowledge",
 ]

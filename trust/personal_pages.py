@@ -18,7 +18,8 @@ The same two generations let trust.middleware.RequireMFAMiddleware remember, for
 person's roles need no second factor, until either generation is renewed.
 
 A generation is renewed at the change and again after its transaction commits, so a copy rendered from
-the old rows in between is never served. A page is served from the copy only for a GET with no pending messages, and stored only when
+the old rows in between is never served (within one transaction, a second change renews it at once only if
+the transaction read it in between: `_Renewals`; and all of them once, together, on commit). A page is served from the copy only for a GET with no pending messages, and stored only when
 the page said so (`allow_personal_copy`), answered 200, set no cookie of its own and kept the CSRF secret. It is on only where every app
 server shares one cache (`PERSONAL_PAGE_CACHE`, on with Redis): with a cache per process a generation
 renewed in one process would not reach the others. Copies expire after `PERSONAL_PAGE_CACHE_SECONDS`.
@@ -73,11 +74,63 @@ def _person_key(user_id) -> str:
     return f"personal-pages:person:{user_id}"
 
 
+class _Renewals:
+    """The generations one transaction renewed: renewed again, together (one round trip), when it commits.
+
+    `unread` holds the generations given a new value in this transaction that it has not read since: a
+    further change in the same transaction needs no new value yet, since nothing in this transaction can
+    have kept a copy under that value (reading it takes it out). Other connections cannot see the
+    uncommitted rows, so what they render in between is the old rows, which the renewal on commit retires.
+    """
+
+    def __init__(self):
+        self.keys = set()
+        self.unread = set()
+        self.done = False
+
+    def __call__(self):
+        self.done = True  # a test's capture of commit hooks runs it but leaves it in the list
+        cache.set_many({key: secrets.token_hex(8) for key in self.keys}, timeout=None)
+
+
+def _pending_renewals(connection):
+    """This transaction's `_Renewals`, if its commit hook is still to run (rolling back a savepoint that
+    registered it drops it: the next change then registers a new one)."""
+    for hook in connection.run_on_commit:
+        for part in hook:
+            if isinstance(part, _Renewals) and not part.done:
+                return part
+    return None
+
+
 def _renew(key):
-    # Now, so this process never serves an old copy; and again after the commit, since a reader in
-    # another process may have rendered the old rows under the new generation in between.
-    cache.set(key, secrets.token_hex(8), timeout=None)
-    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), timeout=None))
+    """A new value now, so this process never serves an old copy; and again after the commit, since a reader
+    in another process may have rendered the old rows under the new value in between. Within a transaction,
+    each generation gets at most one new value until the transaction reads it again (`_Renewals`), and all of
+    them one more, together, on commit. Outside a transaction the change is already committed: one is enough.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block and connection.get_autocommit():
+        cache.set(key, secrets.token_hex(8), timeout=None)
+        return
+    renewals = _pending_renewals(connection)
+    if renewals is None:
+        renewals = _Renewals()
+        transaction.on_commit(renewals)
+    if key not in renewals.unread:
+        cache.set(key, secrets.token_hex(8), timeout=None)
+        renewals.unread.add(key)
+    renewals.keys.add(key)
+
+
+def _read_in_transaction(keys):
+    """The generations of `keys` are being read: a change after this in the same transaction renews them
+    again at once (see `_Renewals`)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        renewals = _pending_renewals(connection)
+        if renewals is not None:
+            renewals.unread.difference_update(keys)
 
 
 def renew_content():
@@ -141,6 +194,7 @@ def group_rights_changed(action, **kwargs):
 
 
 def _generation(key) -> str:
+    _read_in_transaction([key])
     found = cache.get(key)
     if found is None:
         found = secrets.token_hex(8)
@@ -181,6 +235,7 @@ def _read_generations(request) -> dict:
     """Every generation, read in one round trip once a request (and before anything is rendered)."""
     if not hasattr(request, "_personal_generation_values"):
         keys = [CONTENT_KEY, _person_key(request.user.pk), CASEWORK_KEY, BRIEFING_KEY]
+        _read_in_transaction(keys)
         found = cache.get_many(keys)
         for key in keys:
             if key not in found:
