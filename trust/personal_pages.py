@@ -385,5 +385,6 @@ def shared_generations() -> str:
     """The content and casework generations, read in one round trip without a request: what figures that are
     the same for everyone and drawn from casework and the trust's records (the governors' casework oversight,
     training/oversight.py) are kept under. Read them before computing what is kept."""
+    _read_in_transaction([CONTENT_KEY, CASEWORK_KEY])
     found = cache.get_many([CONTENT_KEY, CASEWORK_KEY])
     return ":".join(found.get(key) or _generation(key) for key in (CONTENT_KEY, CASEWORK_KEY))
