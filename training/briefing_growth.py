@@ -11,11 +11,12 @@ version whose counts include someone the report does not count is counted from i
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
 from .briefing_sources import Requirement
-from .briefing_table import db_value, values_sql
+from .briefing_table import TABLE, db_value, values_sql
 from .models import BriefingCompletion, BriefingVersionTally, BriefingWeekTally
 
 WEEK = timedelta(days=7)
@@ -122,10 +123,12 @@ def _done_by_week(table, wanted, bits, now, counted) -> dict[int, dict[int, int]
     each week since publication (before `now`), in one query.
 
     `counted[i]`: how many of the table's people it applies to have done it (the report's own count). When
-    the version's week tally (training/briefing_tallies.py) adds up to every completion of the version and
-    to that count, every completion is by one of those people, so the tally is the answer; otherwise (a
-    leaver's receipt, a publication date moved, a completion dated after `now`) the requirement is counted
-    from the completions joined with the table's people, as it always was."""
+    the version's week tally (training/briefing_tallies.py) holds every completion of the version, all
+    before `now`, the answer is the tally less the completions of the people it does not apply to (people
+    not in the table: leavers, deactivated accounts, other roles, other schools; and people in the table
+    outside its audience), found from those people, not from every completion. Otherwise (a publication
+    date moved, a completion dated after `now`, or more completions outside the table than in it, as in one
+    school's report) it is counted from the completions joined with the table's people, as it always was."""
     current, params = values_sql(
         [
             (i, r.page_id, r.version_number, db_value(r.since), bits[i].group, bits[i].mask, counted[i])
@@ -136,8 +139,11 @@ def _done_by_week(table, wanted, bits, now, counted) -> dict[int, dict[int, int]
     sql = " ".join(
         [
             f"WITH req(i, page_id, version_number, since, bit_group, mask, counted) AS ({current}),",
-            f"tallied(i) AS ({_tallied_sql()})",
+            f"tallied(i) AS ({_tallied_sql()}),",
+            f"outside AS ({_outside_sql(table, wanted, bits, groups)})",
             _from_tally_sql(),
+            "UNION ALL",
+            _outside_tally_sql(groups),
             "UNION ALL",
             _from_completions_sql(table, groups),
         ]
@@ -155,14 +161,15 @@ SAME_VERSION_AND_SINCE = "w.page_id = r.page_id AND w.version_number = r.version
 
 
 def _tallied_sql() -> str:
-    """The requirements whose week tally holds every completion of the version, all by counted people, all
-    before now (one parameter: now). Counts below zero mean rows counted under another since: not used."""
+    """The requirements whose week tally holds every completion of the version, all before now (one
+    parameter: now), and no more of them by people outside the table than in it (else taking those away
+    costs more than counting). Counts below zero mean rows counted under another since: not used."""
     weeks = BriefingWeekTally._meta.db_table
     return " ".join(
         [
             f"SELECT r.i FROM req r JOIN {BriefingVersionTally._meta.db_table} v",  # noqa: S608 - model names
             "ON v.page_id = r.page_id AND v.version_number = r.version_number",
-            "WHERE v.done = r.counted AND v.last_done_at < %s",
+            "WHERE v.done - r.counted <= r.counted AND v.last_done_at < %s",
             f"AND r.counted = (SELECT COALESCE(SUM(w.done), 0) FROM {weeks} w WHERE {SAME_VERSION_AND_SINCE})",  # noqa: S608
             f"AND NOT EXISTS (SELECT 1 FROM {weeks} w WHERE {SAME_VERSION_AND_SINCE} AND w.done < 0)",  # noqa: S608
         ]
@@ -179,9 +186,47 @@ def _from_tally_sql() -> str:
     )
 
 
+def _app_sql(alias, groups) -> str:
+    """The mask of a person's requirements in requirement r's group."""
+    if groups == [0]:
+        return f"{alias}.app_0"
+    return f"CASE r.bit_group {' '.join(f'WHEN {j} THEN {alias}.app_{j}' for j in groups)} END"
+
+
+def _outside_sql(table, wanted, bits, groups) -> str:
+    """Everyone some wanted requirement does not apply to: every account not in the table (its masks 0),
+    and the table's people missing one of the wanted requirements' bits."""
+    users = get_user_model()._meta.db_table
+    wanted_masks = {j: sum(bits[i].mask for i, _r in wanted if bits[i].group == j) for j in groups}
+    zeros = ", ".join(f"0 AS app_{j}" for j in groups)
+    masks = ", ".join(f"p.app_{j}" for j in groups)
+    missing = " OR ".join(f"(p.app_{j} & {mask}) <> {mask}" for j, mask in wanted_masks.items())
+    return " ".join(
+        [
+            f"SELECT u.id AS p_user, {zeros} FROM {users} u",  # noqa: S608 - names and masks from this module
+            f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} t WHERE t.p_user = u.id)",  # noqa: S608
+            "UNION ALL",
+            f"SELECT p.p_user, {masks} FROM ({table.people_sql()}) p WHERE {missing}",  # noqa: S608
+        ]
+    )
+
+
+def _outside_tally_sql(groups) -> str:
+    """Taken away from the tallied requirements: the completions of the people they do not apply to."""
+    return " ".join(
+        [
+            f"SELECT r.i, {_week_sql()} AS week, -COUNT(*) AS done FROM outside o",  # noqa: S608
+            f"JOIN {BriefingCompletion._meta.db_table} c ON c.user_id = o.p_user",  # noqa: S608 - a model's name
+            "JOIN req r ON c.page_id = r.page_id AND c.version_number = r.version_number",
+            f"WHERE r.i IN (SELECT i FROM tallied) AND ({_app_sql('o', groups)} & r.mask) = 0",  # noqa: S608
+            "GROUP BY r.i, week",
+        ]
+    )
+
+
 def _from_completions_sql(table, groups) -> str:
     """The other requirements, counted from the completions of the table's people (one parameter: now)."""
-    app = "p.app_0" if groups == [0] else f"CASE r.bit_group {' '.join(f'WHEN {j} THEN p.app_{j}' for j in groups)} END"
+    app = _app_sql("p", groups)
     return " ".join(
         [
             f"SELECT r.i, {_week_sql()} AS week, COUNT(*) AS done FROM {BriefingCompletion._meta.db_table} c",  # noqa: S608

@@ -312,22 +312,19 @@ def test_the_rebuilt_report_equals_the_old_exhaustive_count_on_a_random_trust(pe
     _assert_equal_to_the_old_count({schools[0].pk, schools[1].pk})
 
 
-def test_the_random_trusts_growth_uses_both_the_tallies_and_the_completions(personas, monkeypatch):
-    """Both ways of counting are exercised by the random trust (else the test above proves less)."""
-    from training import briefing_growth
-
+def test_the_random_trust_has_tallies_with_and_without_completions_from_outside_the_audience(personas):
+    """The random trust exercises each way of counting: tallies of versions only the counted people did,
+    tallies less leavers' and others' completions, and versions counted from their completions."""
     _random_trust(16)
-    seen = []
-    original = briefing_growth._done_by_week
-
-    def spy(table, wanted, bits, now, counted):
-        by_week = original(table, wanted, bits, now, counted)
-        tallied = {
-            (t.page_id, t.version_number): t.done for t in BriefingVersionTally.objects.all()
-        }
-        seen.extend(tallied.get((r.page_id, r.version_number)) == counted[i] for i, r in wanted)
-        return by_week
-
-    monkeypatch.setattr(briefing_growth, "_done_by_week", spy)
-    build_report()
-    assert True in seen and False in seen
+    report = build_report()
+    done = {i.requirement.key: i.figure.done for i in report.totals.by_item}
+    tallied = {(t.page_id, t.version_number): t.done for t in BriefingVersionTally.objects.all()}
+    # (completions from outside the table or the audience, completions by counted people in it)
+    policies = [
+        (tallied.get((r.page_id, r.version_number), 0) - done[r.key], done[r.key])
+        for r in report.requirements
+        if r.kind == "Policy"
+    ]
+    assert any(outside == 0 < inside for outside, inside in policies)  # the tally as it is
+    assert any(0 < outside <= inside for outside, inside in policies)  # the tally less those from outside
+    assert any(outside > inside for outside, inside in policies)  # counted from the completions
