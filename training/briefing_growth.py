@@ -170,7 +170,7 @@ def _tallied_sql() -> str:
             f"SELECT r.i FROM req r JOIN {BriefingVersionTally._meta.db_table} v",  # noqa: S608 - model names
             "ON v.page_id = r.page_id AND v.version_number = r.version_number",
             "WHERE v.done - r.counted <= r.counted AND v.last_done_at < %s",
-            f"AND r.counted = (SELECT COALESCE(SUM(w.done), 0) FROM {weeks} w WHERE {SAME_VERSION_AND_SINCE})",  # noqa: S608
+            f"AND v.done = (SELECT COALESCE(SUM(w.done), 0) FROM {weeks} w WHERE {SAME_VERSION_AND_SINCE})",  # noqa: S608
             f"AND NOT EXISTS (SELECT 1 FROM {weeks} w WHERE {SAME_VERSION_AND_SINCE} AND w.done < 0)",  # noqa: S608
         ]
     )
