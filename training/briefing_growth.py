@@ -140,7 +140,7 @@ def _done_by_week(table, wanted, bits, now, counted) -> dict[int, dict[int, int]
         [
             f"WITH req(i, page_id, version_number, since, bit_group, mask, counted) AS ({current}),",
             f"tallied(i) AS ({_tallied_sql()}),",
-            f"outside AS ({_outside_sql(table, wanted, bits, groups)})",
+            f"outside AS {_materialized()}({_outside_sql(table, wanted, bits, groups)})",
             _from_tally_sql(),
             "UNION ALL",
             _outside_tally_sql(groups),
@@ -191,6 +191,11 @@ def _app_sql(alias, groups) -> str:
     if groups == [0]:
         return f"{alias}.app_0"
     return f"CASE r.bit_group {' '.join(f'WHEN {j} THEN {alias}.app_{j}' for j in groups)} END"
+
+
+def _materialized() -> str:
+    """PostgreSQL would otherwise work out the people outside once per requirement."""
+    return "MATERIALIZED " if connection.vendor == "postgresql" else ""
 
 
 def _outside_sql(table, wanted, bits, groups) -> str:
