@@ -252,7 +252,8 @@ def growth_for(requirements, bits, now=None):
     weeks_by = {i: week_numbers(requirement.since, now) for i, requirement in wanted}
 
     def build(table, totals) -> list[Growth]:
-        """`totals`: the report's totals row (t_<i>: how many people in the table requirement i applies to)."""
+        """`totals`: the report's totals row (t_<i>: how many people in the table requirement i applies to;
+        d_<i>: how many of them have done it)."""
         if not wanted:
             return []
         counted = {i: totals.get(f"d_{i}") or 0 for i, _r in wanted}

@@ -11,9 +11,11 @@ acknowledging makes no extra query and no code path can forget them (bulk_create
   number (what policy.versions calls the start of the current version). A completion of a page with no
   such publication (a training module, or a version not published yet) has no week row.
 
-The growth chart trusts the week counts of a version only when they add up to every row of the version
-and to the people the report counts as having done it (so no row is from someone outside the audience):
-anything else (a since that moved, a receipt of a leaver) is counted from the completions as before.
+The growth chart uses the week counts of a version when they add up to every row of the version (else
+the version's publication date moved since they were counted) and every row is dated before now, less the
+completions of the people the version does not apply to (training/briefing_growth.py); anything else is
+counted from the completions as before. Every receipt of one version in one week updates the same two
+rows: concurrent receipts of it wait for each other's commit there (a receipt's transaction is short).
 """
 
 FUNCTION = "briefing_tally"
