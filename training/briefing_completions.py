@@ -4,13 +4,16 @@ Each new read receipt (online or on paper) and each new training completion adds
 transaction, through a signal this app connects (briefing_signals.py), as it does for the briefing
 generation: the policy app knows nothing of this table. Receipts are append-only, so rows are only ever
 added. Whatever writes receipts without signals (bulk_create: the bench data) calls `rebuild()`, as does
-the migration that made the table and `manage.py rebuild_briefing_completions`.
+the migration that made the table and `manage.py rebuild_briefing_completions`. The counts a version
+and a week (training/briefing_tallies.py) follow the rows through the database's own triggers.
 """
 
 from itertools import islice
 
 from django.apps import apps as installed_apps
 from django.db import transaction
+
+from . import briefing_tallies as tallies
 
 BATCH = 2000
 
@@ -48,6 +51,7 @@ def rebuild(apps=installed_apps) -> int:
     made = 0
     with transaction.atomic():
         model.objects.all().delete()
+        tallies.clear(apps)  # counted again, row by row, by their triggers as the rows are made
         for label, (moment, paper) in SOURCES.items():
             source = apps.get_model(label)
             columns = ["user_id", "page_id", "version_number", moment] + ([paper] if paper else [])

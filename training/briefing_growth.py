@@ -2,19 +2,22 @@
 
 For the people in the report's scope (the same rows and the same `Requirement.applies` test as the rest
 of the report), the cumulative number who had acknowledged the version by the end of each week since
-publication. For every version at once: the report's totals (who is in each audience) and one pass over the current versions' completions (`BriefingCompletion`, grouped by week), whatever the
-number of people or receipts.
+publication. For every version at once: the report's totals (who is in each audience) and the counts the database
+keeps a version and a week (training/briefing_tallies.py), whatever the number of people or receipts; a
+version whose counts include someone the report does not count is counted from its completions
+(`BriefingCompletion`, grouped by week) in the same query.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
 from .briefing_sources import Requirement
-from .briefing_table import db_value, values_sql
-from .models import BriefingCompletion
+from .briefing_table import TABLE, db_value, values_sql
+from .models import BriefingCompletion, BriefingVersionTally, BriefingWeekTally
 
 WEEK = timedelta(days=7)
 MAX_POINTS = 12
@@ -115,30 +118,129 @@ def _week_sql() -> str:
     return "CAST((julianday(c.done_at) - julianday(r.since)) / 7 AS INTEGER)"  # SQLite keeps text
 
 
-def _done_by_week(table, wanted, bits, now) -> dict[int, dict[int, int]]:
+def _done_by_week(table, wanted, bits, now, counted) -> dict[int, dict[int, int]]:
     """For each requirement i in `wanted`, how many of the table's people it applies to acknowledged it in
-    each week since publication (before `now`): one pass over the current versions' completions."""
+    each week since publication (before `now`), in one query.
+
+    `counted[i]`: how many of the table's people it applies to have done it (the report's own count). When
+    the version's week tally (training/briefing_tallies.py) holds every completion of the version, all
+    before `now`, the answer is the tally less the completions of the people it does not apply to (people
+    not in the table: leavers, deactivated accounts, other roles, other schools; and people in the table
+    outside its audience), found from those people, not from every completion. Otherwise (a publication
+    date moved, a completion dated after `now`, or more completions outside the table than in it, as in one
+    school's report) it is counted from the completions joined with the table's people, as it always was."""
     current, params = values_sql(
-        [(i, r.page_id, r.version_number, db_value(r.since), bits[i].group, bits[i].mask) for i, r in wanted]
+        [
+            (i, r.page_id, r.version_number, db_value(r.since), bits[i].group, bits[i].mask, counted[i])
+            for i, r in wanted
+        ]
     )
     groups = sorted({bits[i].group for i, _r in wanted})
-    app = "p.app_0" if groups == [0] else f"CASE r.bit_group {' '.join(f'WHEN {j} THEN p.app_{j}' for j in groups)} END"
     sql = " ".join(
         [
-            f"WITH req(i, page_id, version_number, since, bit_group, mask) AS ({current})",
-            f"SELECT r.i, {_week_sql()} AS week, COUNT(*) AS done FROM {BriefingCompletion._meta.db_table} c",  # noqa: S608
-            "JOIN req r ON c.page_id = r.page_id AND c.version_number = r.version_number",
-            f"JOIN ({table.people_sql()}) p ON p.p_user = c.user_id",
-            f"WHERE c.done_at < %s AND (({app}) & r.mask) <> 0 GROUP BY r.i, week",
+            f"WITH req(i, page_id, version_number, since, bit_group, mask, counted) AS ({current}),",
+            f"tallied(i) AS ({_tallied_sql()}),",
+            f"outside AS {_materialized()}({_outside_sql(table, wanted, bits, groups)})",
+            _from_tally_sql(),
+            "UNION ALL",
+            _outside_tally_sql(groups),
+            "UNION ALL",
+            _from_completions_sql(table, groups),
         ]
     )
     counts: dict[int, dict[int, int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, db_value(now)])
+        cursor.execute(sql, [*params, db_value(now), db_value(now)])
         for i, week, done in cursor.fetchall():
             by_week = counts.setdefault(i, {})
             by_week[int(week)] = by_week.get(int(week), 0) + done
     return counts
+
+
+SAME_VERSION_AND_SINCE = "w.page_id = r.page_id AND w.version_number = r.version_number AND w.since = r.since"
+
+
+def _tallied_sql() -> str:
+    """The requirements whose week tally holds every completion of the version, all before now (one
+    parameter: now), and no more of them by people outside the table than in it (else taking those away
+    costs more than counting). Counts below zero mean rows counted under another since: not used."""
+    weeks = BriefingWeekTally._meta.db_table
+    return " ".join(
+        [
+            f"SELECT r.i FROM req r JOIN {BriefingVersionTally._meta.db_table} v",  # noqa: S608 - model names
+            "ON v.page_id = r.page_id AND v.version_number = r.version_number",
+            "WHERE v.done - r.counted <= r.counted AND v.last_done_at < %s",
+            f"AND v.done = (SELECT COALESCE(SUM(w.done), 0) FROM {weeks} w WHERE {SAME_VERSION_AND_SINCE})",  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {weeks} w WHERE {SAME_VERSION_AND_SINCE} AND w.done < 0)",  # noqa: S608
+        ]
+    )
+
+
+def _from_tally_sql() -> str:
+    weeks = BriefingWeekTally._meta.db_table
+    return " ".join(
+        [
+            f"SELECT r.i, w.week, w.done FROM req r JOIN {weeks} w ON {SAME_VERSION_AND_SINCE}",  # noqa: S608
+            "WHERE r.i IN (SELECT i FROM tallied) AND w.done <> 0",
+        ]
+    )
+
+
+def _app_sql(alias, groups) -> str:
+    """The mask of a person's requirements in requirement r's group."""
+    if groups == [0]:
+        return f"{alias}.app_0"
+    return f"CASE r.bit_group {' '.join(f'WHEN {j} THEN {alias}.app_{j}' for j in groups)} END"
+
+
+def _materialized() -> str:
+    """PostgreSQL would otherwise work out the people outside once per requirement."""
+    return "MATERIALIZED " if connection.vendor == "postgresql" else ""
+
+
+def _outside_sql(table, wanted, bits, groups) -> str:
+    """Everyone some wanted requirement does not apply to: every account not in the table (its masks 0),
+    and the table's people missing one of the wanted requirements' bits."""
+    users = get_user_model()._meta.db_table
+    wanted_masks = {j: sum(bits[i].mask for i, _r in wanted if bits[i].group == j) for j in groups}
+    zeros = ", ".join(f"0 AS app_{j}" for j in groups)
+    masks = ", ".join(f"p.app_{j}" for j in groups)
+    missing = " OR ".join(f"(p.app_{j} & {mask}) <> {mask}" for j, mask in wanted_masks.items())
+    return " ".join(
+        [
+            f"SELECT u.id AS p_user, {zeros} FROM {users} u",  # noqa: S608 - names and masks from this module
+            f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} t WHERE t.p_user = u.id)",  # noqa: S608
+            "UNION ALL",
+            f"SELECT p.p_user, {masks} FROM ({table.people_sql()}) p WHERE {missing}",  # noqa: S608
+        ]
+    )
+
+
+def _outside_tally_sql(groups) -> str:
+    """Taken away from the tallied requirements: the completions of the people they do not apply to."""
+    return " ".join(
+        [
+            f"SELECT r.i, {_week_sql()} AS week, -COUNT(*) AS done FROM outside o",  # noqa: S608
+            f"JOIN {BriefingCompletion._meta.db_table} c ON c.user_id = o.p_user",  # noqa: S608 - a model's name
+            "JOIN req r ON c.page_id = r.page_id AND c.version_number = r.version_number",
+            f"WHERE r.i IN (SELECT i FROM tallied) AND ({_app_sql('o', groups)} & r.mask) = 0",  # noqa: S608
+            "GROUP BY r.i, week",
+        ]
+    )
+
+
+def _from_completions_sql(table, groups) -> str:
+    """The other requirements, counted from the completions of the table's people (one parameter: now)."""
+    app = _app_sql("p", groups)
+    return " ".join(
+        [
+            f"SELECT r.i, {_week_sql()} AS week, COUNT(*) AS done FROM {BriefingCompletion._meta.db_table} c",  # noqa: S608
+            "JOIN req r ON c.page_id = r.page_id AND c.version_number = r.version_number",
+            f"JOIN ({table.people_sql()}) p ON p.p_user = c.user_id",
+            f"WHERE r.i NOT IN (SELECT i FROM tallied) AND c.done_at < %s AND (({app}) & r.mask) <> 0",  # noqa: S608
+            "GROUP BY r.i, week",
+        ]
+    )
 
 
 def growth_for(requirements, bits, now=None):
@@ -150,10 +252,14 @@ def growth_for(requirements, bits, now=None):
     weeks_by = {i: week_numbers(requirement.since, now) for i, requirement in wanted}
 
     def build(table, totals) -> list[Growth]:
-        """`totals`: the report's totals row (t_<i>: how many people in the table requirement i applies to)."""
+        """`totals`: the report's totals row (t_<i>: how many people in the table requirement i applies to;
+        d_<i>: how many of them have done it)."""
         if not wanted:
             return []
-        by_week = _done_by_week(table, wanted, bits, now)
+        counted = {i: totals.get(f"d_{i}") or 0 for i, _r in wanted}
+        # No one counted has done it: every week is 0, whoever else did it.
+        done_by_someone = [(i, r) for i, r in wanted if counted[i]]
+        by_week = _done_by_week(table, done_by_someone, bits, now, counted) if done_by_someone else {}
         return [
             _growth(requirement, weeks_by[i], totals.get(f"t_{i}") or 0, by_week.get(i, {}), now)
             for i, requirement in wanted

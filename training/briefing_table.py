@@ -65,10 +65,19 @@ def flag_table(sql: str, params: list, person_columns: list[str]):
     """`sql`: a SELECT whose columns become the table's (it must give `p_user`)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMPORARY TABLE {TABLE} AS {sql}", params)
-        cursor.execute(f"ANALYZE {TABLE}")  # the planner knows nothing of a new table: a bad plan costs more
+        cursor.execute(_analyze_sql())  # the planner knows nothing of a new table: a bad plan costs more
         yield FlagTable(person_columns)
         # On an error the transaction rolls back, and the table's creation with it.
         cursor.execute(f"DROP TABLE {TABLE}")
+
+
+def _analyze_sql() -> str:
+    """The table's size and the statistics of what its rows are joined and grouped on. Not the names and
+    e-mail addresses (only shown) nor the masks (tested with `&`, which no statistics help): on PostgreSQL
+    those cost three quarters of the ANALYZE at 5,000 staff. SQLite takes no column list."""
+    if connection.vendor == "postgresql":
+        return f"ANALYZE {TABLE} (p_user, p_school, p_role)"
+    return f"ANALYZE {TABLE}"
 
 
 def values_sql(rows: list[tuple]) -> tuple[str, list]:

@@ -2,6 +2,7 @@
 
 from .briefing_completion import BriefingCompletion
 from .briefing_generation import BriefingGeneration
+from .briefing_tally import BriefingVersionTally, BriefingWeekTally
 from .la_training import LocalAuthorityTraining
 from .pages import TrainingIndexPage, TrainingModuleAudience, TrainingModulePage, TrainingRelatedPage
 from .receipts import TrainingAttempt, TrainingCompletion
@@ -12,6 +13,8 @@ from .versions import TrainingVersion
 __all__ = [
     "BriefingCompletion",
     "BriefingGeneration",
+    "BriefingVersionTally",
+    "BriefingWeekTally",
     "LocalAuthorityTraining",
     "ReminderDigest",
     "ReminderRun",
