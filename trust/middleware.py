@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from .access import needs_mfa
-from .personal_pages import generations
+from .personal_pages import CONTENT_KEY, content_generation, generations
+from .request_generations import one_request, remember
 
 MFA_VERIFIED_SESSION_KEY = "trust_mfa_verified"
 
@@ -43,6 +44,8 @@ def _known_not_to_need_mfa(request) -> bool:
     if not settings.PERSONAL_PAGE_CACHE:
         return not needs_mfa(request.user)
     current = f"{generations(request)}:{timezone.localdate().isoformat()}"  # a role may start on a date
+    # Read in the same round trip as the person's: what is kept for everyone (kept_for_content) asks no more.
+    remember(CONTENT_KEY, content_generation(request))
     if request.session.get(MFA_NOT_NEEDED_SESSION_KEY) == current:
         return True
     if needs_mfa(request.user):
@@ -73,6 +76,11 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Everything after this point reads each generation from the shared cache once (trust/request_generations.py).
+        with one_request():
+            return self._checked(request)
+
+    def _checked(self, request):
         user = getattr(request, "user", None)
         if (
             user is not None
