@@ -44,8 +44,6 @@ def _known_not_to_need_mfa(request) -> bool:
     if not settings.PERSONAL_PAGE_CACHE:
         return not needs_mfa(request.user)
     current = f"{generations(request)}:{timezone.localdate().isoformat()}"  # a role may start on a date
-    # Read in the same round trip as the person's: what is kept for everyone (kept_for_content) asks no more.
-    remember(CONTENT_KEY, content_generation(request))
     if request.session.get(MFA_NOT_NEEDED_SESSION_KEY) == current:
         return True
     if needs_mfa(request.user):
@@ -78,6 +76,11 @@ class RequireMFAMiddleware:
     def __call__(self, request):
         # Everything after this point reads each generation from the shared cache once (trust/request_generations.py).
         with one_request():
+            user = getattr(request, "user", None)
+            if settings.PERSONAL_PAGE_CACHE and user is not None and user.is_authenticated:
+                # Every generation in one round trip (the MFA check and the person's copies need them): what is kept
+                # for everyone (kept_for_content) then asks the cache no more in this request.
+                remember(CONTENT_KEY, content_generation(request))
             return self._checked(request)
 
     def _checked(self, request):
