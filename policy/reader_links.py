@@ -10,9 +10,11 @@ import re
 from html import unescape
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from wagtail.models import Page, Site
 
 from trust.enums import Role
+from trust.personal_pages import kept_for_content
 
 _LINK = re.compile(r'<a\s+href="(?P<href>/[^"]*)"[^>]*>(?P<text>.*?)</a>', re.DOTALL)
 
@@ -39,8 +41,37 @@ def _pages_by_path(request, paths) -> dict:
         return {}
     root = site.root_page.url_path
     wanted = {root + path.lstrip("/"): path for path in paths}
-    found = Page.objects.filter(url_path__in=wanted).specific()
-    return {wanted[page.url_path]: page for page in found}
+    if not getattr(settings, "PERSONAL_PAGE_CACHE", False):  # nothing kept between requests: ask for these alone
+        found = Page.objects.filter(url_path__in=wanted).specific()
+        return {wanted[page.url_path]: page for page in found}
+    pages = _acknowledgeable_pages_by_url_path()
+    return {path: pages[url_path] for url_path, path in wanted.items() if url_path in pages}
+
+
+def _acknowledgeable_pages_by_url_path() -> dict:
+    """Every policy and guidance page (live or not, aliases too: a link may name any of them) by URL path, with
+    the schools it applies to and its workflow state: what `can_read` and `audience_note` ask of a linked page.
+
+    The same for everyone, so read once per content generation (trust.personal_pages.kept_for_content), not
+    twice for each reader of a page with links: only those pages can be closed to a reader, so other pages at
+    a link's address need not be read. A kept page is never changed afterwards.
+    """
+
+    def build():
+        from .audience import ACKNOWLEDGEABLE_MODELS
+
+        pages = {}
+        for model in ACKNOWLEDGEABLE_MODELS:
+            name = model._meta.model_name
+            schools: dict[int, set[int]] = {}
+            for page_id, school_id in model.schools.through.objects.values_list(f"{name}_id", "school_id"):
+                schools.setdefault(page_id, set()).add(school_id)
+            for page in model.objects.defer("body", "comprehension_check").prefetch_workflow_states():
+                page._audience_school_ids = frozenset(schools.get(page.pk, ()))
+                pages[page.url_path] = page
+        return pages
+
+    return kept_for_content("policy.reader_links.acknowledgeable_pages", build)
 
 
 def links_for_reader(html: str, request) -> str:

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from .access import needs_mfa
-from .personal_pages import generations
+from .personal_pages import CONTENT_KEY, content_generation, generations
+from .request_generations import one_request, remember
 
 MFA_VERIFIED_SESSION_KEY = "trust_mfa_verified"
 
@@ -73,6 +74,16 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Everything after this point reads each generation from the shared cache once (trust/request_generations.py).
+        with one_request():
+            user = getattr(request, "user", None)
+            if settings.PERSONAL_PAGE_CACHE and user is not None and user.is_authenticated:
+                # Every generation in one round trip (the MFA check and the person's copies need them): what is kept
+                # for everyone (kept_for_content) then asks the cache no more in this request.
+                remember(CONTENT_KEY, content_generation(request))
+            return self._checked(request)
+
+    def _checked(self, request):
         user = getattr(request, "user", None)
         if (
             user is not None

@@ -194,12 +194,19 @@ def group_rights_changed(action, **kwargs):
 
 
 def _generation(key) -> str:
+    """The generation under `key`, read from the shared cache once a request (trust/request_generations.py)."""
+    from .request_generations import remember, remembered
+
     _read_in_transaction([key])
+    found = remembered(key)
+    if found is not None:
+        return found
     found = cache.get(key)
     if found is None:
         found = secrets.token_hex(8)
         if not cache.add(key, found, timeout=None):
             found = cache.get(key)
+    remember(key, found)
     return found
 
 

@@ -42,3 +42,32 @@ def test_the_same_page_is_found_as_by_wagtails_own_walk(rf, personas):
     page, remaining = deepest_page(root, [*components, "versions"])
     walked = Page.route(root, rf.get(policy.url), components).page
     assert (type(page), page.pk, remaining) == (type(walked), walked.pk, ["versions"])
+
+
+def test_the_tree_is_read_once_for_everyone_then_only_the_page(rf, personas, django_assert_num_queries):
+    from wagtail.models import Site
+
+    from home.routing import deepest_page
+
+    policy = make_policy("Children in Care policy")
+    root = Site.objects.get(is_default_site=True).root_page.specific
+    components = [c for c in policy.url.split("/") if c]
+    deepest_page(root, components)  # the tree is kept for the content generation
+    with django_assert_num_queries(1):  # the policy itself, as its specific type
+        page, remaining = deepest_page(root, [*components, "versions"])
+    assert (page.pk, remaining) == (policy.pk, ["versions"])
+
+
+def test_a_new_or_renamed_page_is_found_where_it_is_at_once(client, personas):
+    sign_in(client, personas.staff)
+    first = make_policy("Children in Care policy")
+    assert client.get(first.url).status_code == 200  # the tree is kept
+    second = make_policy("Attendance policy")
+    assert "Attendance policy" in client.get(second.url).content.decode()  # new: found at once
+
+    old_url = second.url
+    second.slug = "attendance-and-punctuality"
+    second.save_revision().publish()
+    second.refresh_from_db()
+    assert client.get(old_url).status_code == 404
+    assert "Attendance policy" in client.get(second.url).content.decode()

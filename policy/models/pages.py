@@ -7,7 +7,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from trust import page_versions
@@ -17,6 +17,16 @@ from trust.form_path import FormPath
 from ..blocks import BodyBlock, ComprehensionCheckBlock
 from ..enums import DEFAULT_WORKING_DAYS, ReviewBasis
 from .routes import AcknowledgeableRoutes
+
+
+def _alias_on_or_above(path) -> bool:
+    """Whether the page at `path` or one of its ancestors is an alias (whose source's restrictions then apply)."""
+    from trust.personal_pages import kept_for_content
+
+    def build():
+        return frozenset(Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True))
+
+    return any(path.startswith(alias) for alias in kept_for_content("policy.alias_paths", build))
 
 
 def default_audience():
@@ -101,6 +111,16 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
         return str(self.body) if self.body else ""
 
     # --- serving: only the audience (and the page's editors) see it --------------------------------
+    def get_view_restrictions(self):
+        # Wagtail asks before serving (after trust's own check, trust/page_privacy.py), with two queries: the
+        # ancestors (for aliases) and the restrictions. Whether any restriction or alias is on the way is known
+        # from what is kept for the content generation: usually neither, and then no query.
+        from trust.page_privacy import restricted_on_or_above
+
+        if self.alias_of_id or restricted_on_or_above(self.path) or _alias_on_or_above(self.path):
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.none()
+
     def serve(self, request, view=None, args=None, kwargs=None):
         from ..page_views import check_reader
 

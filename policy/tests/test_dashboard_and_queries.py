@@ -19,10 +19,11 @@ pytestmark = pytest.mark.django_db
 # memberships and their receipts.
 DASHBOARD_QUERIES = 10
 NEXT_PERSONS_PANEL_QUERIES = 3
-# session, user, memberships, the admin-access check, the page (2: home/routing.py), Wagtail's own look at its
-# restrictions (2), the reader's status with the version shown. The site and trust's privacy check
-# (trust/page_privacy.py) are kept for everyone until the content changes.
-POLICY_PAGE_QUERIES = 9
+# session, user, memberships, the admin-access check, the page (home/routing.py), the reader's status with the
+# version shown. The site, the tree of pages by URL path (home/routing.py), trust's privacy check
+# (trust/page_privacy.py) and whether a restriction or an alias is on the way for Wagtail's own check
+# (policy/models/pages.py) are kept for everyone until the content changes.
+POLICY_PAGE_QUERIES = 6
 
 
 def panel_for(user):
