@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Func, IntegerField, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .enums import AuditAction
@@ -50,9 +48,42 @@ def _lock_the_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    else:
+    elif getattr(connection, "transaction_mode", None) not in ("IMMEDIATE", "EXCLUSIVE"):
         # Take SQLite's write lock before reading the last hash (a no-op write), so reads cannot interleave.
+        # The portal's SQLite settings begin every transaction IMMEDIATE, which has taken it already.
         CaseAuditEvent.objects.filter(pk=-1).update(detail="")
+
+
+def _head_sql() -> str:
+    """The chain's head: the newest entry's hash and how many entries have followed the last anchor (all of
+    them before any anchor); no row when the log is empty. Plain SQL of the tables' own names, built once:
+    the ORM spent more on compiling this on every casework view than the database spent answering it."""
+    events, anchors = CaseAuditEvent._meta.db_table, AuditAnchor._meta.db_table
+    return (
+        f"SELECT head.hash, (SELECT COUNT(*) FROM {events} newer WHERE newer.id > "  # noqa: S608 - the models' tables
+        f"COALESCE((SELECT anchor.event_id FROM {anchors} anchor ORDER BY anchor.id DESC LIMIT 1), 0)) "
+        f"FROM {events} head ORDER BY head.id DESC LIMIT 1"
+    )
+
+
+_HEAD_SQL = _head_sql()
+
+
+def _lock_and_read_head() -> tuple[str, int]:
+    """Take the chain lock, then read the head (its hash, and entries since the last anchor) under it.
+
+    On PostgreSQL both go in one round trip as two statements (the simple query protocol: no parameters),
+    never as one: under READ COMMITTED each statement takes its snapshot as it starts, so only a read in a
+    statement after the one that waited for the lock sees the entry the previous holder just committed."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY}); {_HEAD_SQL}")
+            cursor.nextset()
+        else:
+            _lock_the_chain()
+            cursor.execute(_HEAD_SQL)
+        head = cursor.fetchone()
+    return (head[0], head[1]) if head else (GENESIS, 0)
 
 
 def record(
@@ -80,9 +111,7 @@ def record(
         if not cache.add(key, 1, READ_COOLDOWN_SECONDS):
             return None
     with transaction.atomic():
-        _lock_the_chain()
-        # The previous hash, and how many entries have followed the last anchor, in the one query.
-        last = CaseAuditEvent.objects.order_by("-id").only("hash").annotate(since_anchor=_since_last_anchor()).first()
+        previous_hash, since_anchor = _lock_and_read_head()
         event = CaseAuditEvent(
             occurred_at=timezone.now(),
             user_id=user_id,
@@ -94,25 +123,13 @@ def record(
             school_id=child.school_id if child is not None else getattr(school, "pk", school),
             ip=client_ip(request),
             detail=detail[:200],
-            prev_hash=last.hash if last else GENESIS,
+            prev_hash=previous_hash,
         )
         event.hash = event.compute_hash()
         event.save()
-        if (last.since_anchor if last else 0) + 1 >= settings.CASE_AUDIT_ANCHOR_EVERY:
+        if since_anchor + 1 >= settings.CASE_AUDIT_ANCHOR_EVERY:
             _anchor(event, AuditAnchor.Reason.PERIODIC)
     return event
-
-
-def _since_last_anchor():
-    """A subquery: the number of entries after the newest anchored one (all of them before any anchor)."""
-    last_anchored = AuditAnchor.objects.order_by("-id").values("event_id")[:1]
-    newer = (
-        CaseAuditEvent.objects.filter(id__gt=Coalesce(Subquery(last_anchored), Value(0)))
-        .order_by()
-        .annotate(n=Func(F("id"), function="COUNT"))
-        .values("n")
-    )
-    return Subquery(newer, output_field=IntegerField())
 
 
 def _anchor(event: CaseAuditEvent, reason: str) -> AuditAnchor:

@@ -105,7 +105,7 @@ def home_rows(request):
     key = _kept_deadlines_key(request)
     kept = cache.get(key) if key else None
     if kept is not None:
-        children = list(Child.objects.for_user(request.user).select_related("school"))
+        children = _listed_children(request.user)
         if {child.pk for child in children} == set(kept):
             rows = [{"child": child, **kept[child.pk]} for child in children]
             _problems_first(rows)
@@ -115,6 +115,20 @@ def home_rows(request):
         deadlines = {r["child"].pk: {"next": r["next"], "flags": r["flags"]} for r in rows}
         cache.set(key, deadlines, timeout=settings.PERSONAL_PAGE_CACHE_SECONDS)
     return rows
+
+
+# What the home's list shows of a child (and sorts by): never the date of birth, UPN or contacts it does not show.
+_LISTED_FIELDS = ("school", "legal_first_name", "legal_last_name", "preferred_name", "year_group", "cohort")
+
+
+def _listed_children(user):
+    """The person's children with only the columns the list shows, each with its school from the memberships
+    already read this request (the children are only ever in the person's own schools), rather than joined in."""
+    schools = {school.pk: school for school in own_schools(user)}
+    children = list(Child.objects.for_user(user).only(*_LISTED_FIELDS))
+    for child in children:
+        child.school = schools[child.school_id]
+    return children
 
 
 def _kept_deadlines_key(request):

@@ -23,12 +23,12 @@ class ShownPage:
     text: str
 
 
-def shown_pages(request, hits) -> dict[int, ShownPage]:
-    """Each hit's ShownPage by page id: the specific pages are loaded only for those not yet kept."""
-    if not hits:
+def shown_pages(request, page_ids) -> dict[int, ShownPage]:
+    """Each found page's ShownPage by page id: the specific pages are loaded only for those not yet kept."""
+    if not page_ids:
         return {}
     kept = _kept_for(request)
-    missing = [hit.pk for hit in hits if hit.pk not in kept]
+    missing = [page_id for page_id in page_ids if page_id not in kept]
     if missing:
         if len(kept) + len(missing) > _MAX_PAGES_KEPT:
             kept.clear()
@@ -40,7 +40,7 @@ def shown_pages(request, hits) -> dict[int, ShownPage]:
                 model=page.specific_class._meta.label if page.specific_class else "wagtailcore.Page",
                 text=page_text(page),
             )
-    return {hit.pk: kept[hit.pk] for hit in hits if hit.pk in kept}
+    return {page_id: kept[page_id] for page_id in page_ids if page_id in kept}
 
 
 def _kept_for(request) -> dict[int, ShownPage]:

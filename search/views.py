@@ -2,10 +2,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
-from wagtail.models import Page
 
 from trust.access import current_memberships
 
+from .compiled import found_page_ids, search_results
 from .query import clean_query, excerpt, highlight, terms_of
 from .results import shown_pages
 from .sources import searchable_page_ids_for
@@ -13,29 +13,21 @@ from .sources import searchable_page_ids_for
 PER_PAGE = 10
 
 
-def search_pages(request, terms):
-    """Live pages the signed-in person's audience may see, matching `terms` (Wagtail search, best first)."""
-    ids = searchable_page_ids_for(request)
-    if not ids or not terms:
-        return Page.objects.none()
-    return Page.objects.live().filter(pk__in=ids).search(" ".join(terms))
-
-
 class OnePageOfResults:
-    """What the paginator needs of the results: the page asked for is read first, and the database is asked to
-    count them only when that page is full or past the end (a first page with fewer than PER_PAGE results is all
-    of them)."""
+    """What the paginator needs of the results: the ids of the page asked for are read first, and the database is
+    asked to count them only when that page is full or past the end (a first page with fewer than PER_PAGE results
+    is all of them). Each slice is read by search.compiled, whose SQL is built once per process."""
 
-    def __init__(self, results, number):
-        self.results, self.number = results, number
+    def __init__(self, page_ids, terms, number):
+        self.page_ids, self.terms, self.number = page_ids, terms, number
         start = (number - 1) * PER_PAGE
-        self.rows = list(results[start : start + PER_PAGE]) if number >= 1 else []
+        self.rows = found_page_ids(page_ids, terms, start, start + PER_PAGE) if number >= 1 else []
         short = len(self.rows) < PER_PAGE and (self.rows or number == 1)
         self._count = start + len(self.rows) if short else None
 
     def count(self):
         if self._count is None:
-            self._count = self.results.count()
+            self._count = search_results(self.page_ids, self.terms).count() if self.page_ids and self.terms else 0
         return self._count
 
     def __len__(self):
@@ -44,7 +36,7 @@ class OnePageOfResults:
     def __getitem__(self, key):
         if isinstance(key, slice) and key.start == (self.number - 1) * PER_PAGE:
             return self.rows
-        return self.results[key]
+        return found_page_ids(self.page_ids, self.terms, key.start or 0, key.stop)
 
 
 def _page_number(raw) -> int:
@@ -60,15 +52,15 @@ def search(request):
         raise PermissionDenied
     query = clean_query(request.GET.get("q"))
     terms = terms_of(query)
-    results = search_pages(request, terms) if terms else Page.objects.none()
-    paginator = Paginator(OnePageOfResults(results, _page_number(request.GET.get("page", 1))), PER_PAGE)
+    page_ids = searchable_page_ids_for(request) if terms else set()
+    paginator = Paginator(OnePageOfResults(page_ids, terms, _page_number(request.GET.get("page", 1))), PER_PAGE)
     try:
         page_obj = paginator.page(request.GET.get("page", 1))
     except PageNotAnInteger:
         page_obj = paginator.page(1)
     except EmptyPage:
         page_obj = paginator.page(paginator.num_pages)
-    hits = list(page_obj.object_list)
+    hits = list(page_obj.object_list)  # page ids, best first
     shown = shown_pages(request, hits)
     items = [
         {
@@ -78,7 +70,7 @@ def search(request):
             "excerpt": excerpt(page.text, terms),
             "kind": page.kind,
         }
-        for page in (shown.get(hit.pk) for hit in hits)
+        for page in (shown.get(page_id) for page_id in hits)
         if page is not None  # unpublished or deleted since it was found
     ]
     return TemplateResponse(

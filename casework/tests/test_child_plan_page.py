@@ -160,7 +160,7 @@ def test_a_signed_off_pep_offers_no_new_target(client, personas, plan):
     assert "/admin/casework/target/create/" not in page and "Reading" in page
 
 
-PAGE_QUERIES = 36  # the plan, care episodes, and the current PEP's content, attendance, suspensions and PP+
+PAGE_QUERIES = 35  # the plan, care episodes, and the current PEP's content, attendance, suspensions and PP+
 
 
 @pytest.mark.parametrize("size", [1, 4])

@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import sign_in
@@ -128,3 +130,20 @@ def test_one_designated_teachers_children_are_never_shown_to_another(client, per
     acknowledge(client, gate_policy)
     page = home(client)[1]
     assert "Barnaby" in page and "Ottilie" not in page
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_the_children_are_read_afresh_with_only_what_the_list_shows(dt_client, personas):
+    """No date of birth, UPN or contact is read for the list, and each school comes from the memberships."""
+    ChildFactory(school=personas.brook, legal_first_name="Ada", started_on=datetime.date(2026, 9, 7))
+    ChildFactory(school=personas.meadow, legal_first_name="Bea", preferred_name="Bee")
+    home(dt_client)  # the deadlines are worked out and kept
+    with CaptureQueriesContext(connection) as queries:
+        status, page = home(dt_client)
+    assert status == 200
+    assert "Ada " in page and "Bee " in page
+    assert "Brook Primary School" in page and "Meadow Primary School" in page
+    [children] = [q["sql"] for q in queries.captured_queries if 'FROM "casework_child"' in q["sql"]]
+    for column in ("date_of_birth", "upn", "social_worker_email", "iro_phone", "senco_name"):
+        assert f'"casework_child"."{column}"' not in children
+    assert "JOIN" not in children

@@ -153,7 +153,7 @@ def test_the_childs_page_takes_the_same_queries_whatever_the_length_of_the_histo
 
 # The child's page, for a child with no delegation. The identity history is prefetched with each recorder
 # joined in, so a longer history adds no query (it took one query per recorder before).
-CHILD_PAGE_QUERIES = 24  # the plan (targets with progress and activities, placements, plans, activities) and care episodes
+CHILD_PAGE_QUERIES = 23  # the plan (targets with progress and activities, placements, plans, activities) and care episodes
 
 
 def test_the_history_never_reaches_a_log_label_or_a_list(client, personas, child):

@@ -127,3 +127,23 @@ def test_what_one_person_may_find_is_never_used_for_another(client, personas):
     client.logout()
     sign_in(client, personas.staff)
     assert "/policies/governors-visits-policy/" not in client.get("/search/", {"q": "monitoring"}).content.decode()
+
+
+def test_the_search_statement_is_built_once_and_its_rows_read_afresh_every_time(client, personas, monkeypatch):
+    from search import compiled
+
+    built = []
+    build = compiled._statement
+    monkeypatch.setattr(compiled, "_statement", lambda *args: built.append(args) or build(*args))
+    add_policies(0, 2)
+    sign_in(client, personas.staff)
+    assert "2 results" in search_queries(client)[1]
+    assert len(built) == 1
+    # Unpublished by a queryset update: no signal, no new generation, so the kept statement is used again, and
+    # still the page is gone at once (its rows are read on every search).
+    PolicyPage.objects.filter(slug="registers-0").update(live=False)
+    html = client.get("/search/", {"q": "registers"}).content.decode()
+    assert "/policies/registers-0/" not in html and "1 result " in html
+    assert len(built) == 1
+    client.get("/search/", {"q": "registers policy"})  # other words: a statement of their own
+    assert len(built) == 2
