@@ -1,7 +1,9 @@
 """Writing and checking the case audit log (casework.models.CaseAuditEvent).
 
 Every list, read, change, export, download and transfer goes through `record`. Reads are logged at
-most once a minute per person and record, so a refresh does not flood the log.
+most once a minute per person and record, and the fixed lists that take no parameters (the casework home,
+the delegate's casework) once a minute per person and address, so a refresh does not flood the log or wait
+on the chain's lock, which every casework page in the trust shares.
 
 Entries are chained by HMAC-SHA256 under `CASE_AUDIT_HMAC_KEY` (from the environment, never in the
 database), so an entry edited in the database, or a chain recomputed without the key, fails the check.
@@ -13,6 +15,7 @@ names the first altered, missing or cut-off entry.
 """
 
 import datetime
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -96,11 +99,14 @@ def record(
     detail: str = "",
     actor: str = "anonymous",
     school=None,
+    once_a_minute: bool = False,
 ) -> CaseAuditEvent | None:
     """Append one event. `obj` is the record acted on (its type and id are logged, never its name).
 
     `actor` names who acted when no one is signed in (a scheduled command, a receiving school's link).
-    `school` is the school an event about no child concerns (a casework role granted there)."""
+    `school` is the school an event about no child concerns (a casework role granted there).
+    `once_a_minute`: a list that takes no parameters (what it shows depends only on the person), logged at
+    most once a minute per person, list and address; a list a person can filter or search is logged each time."""
     user = user if user is not None else getattr(request, "user", None)
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     child = child or child_of(obj)  # the model's declared case_path
@@ -108,6 +114,11 @@ def record(
     object_id = str(obj.pk) if obj is not None and obj.pk is not None else ""
     if action == AuditAction.READ and user_id is not None and object_id:
         key = f"casework-read:{user_id}:{object_type}:{object_id}"
+        if not cache.add(key, 1, READ_COOLDOWN_SECONDS):
+            return None
+    if once_a_minute and action == AuditAction.LIST and user_id is not None:
+        place = hashlib.sha256(f"{client_ip(request)}\x1f{detail}".encode()).hexdigest()[:32]
+        key = f"casework-list:{user_id}:{place}"
         if not cache.add(key, 1, READ_COOLDOWN_SECONDS):
             return None
     with transaction.atomic():

@@ -141,7 +141,7 @@ def _kept_deadlines_key(request):
 @casework_view
 def home(request):
     rows = home_rows(request)
-    audit.record(request, AuditAction.LIST, detail="casework home")
+    audit.record(request, AuditAction.LIST, detail="casework home", once_a_minute=True)
     schools = sorted(school.name for school in own_schools(request.user))
     return render(request, "casework/home.html", {"rows": rows, "today": timezone.localdate(), "schools": schools})
 

@@ -73,7 +73,7 @@ def delegated_list(request):
     )
     if not delegations:
         raise Http404
-    audit.record(request, AuditAction.LIST, detail="delegated casework")
+    audit.record(request, AuditAction.LIST, detail="delegated casework", once_a_minute=True)
     return render(request, "casework/delegate/list.html", {"delegations": delegations})
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from .access import needs_mfa
-from .personal_pages import CONTENT_KEY, content_generation, generations
+from .personal_pages import CONTENT_KEY, casework_generations, content_generation
 from .request_generations import one_request, remember
 
 MFA_VERIFIED_SESSION_KEY = "trust_mfa_verified"
@@ -37,13 +37,15 @@ MFA_NOT_NEEDED_SESSION_KEY = "trust_mfa_not_needed"
 def _known_not_to_need_mfa(request) -> bool:
     """Whether the person needs no second factor, asked of the database once until their rights change.
 
-    With a shared cache, the answer "not needed" is kept in the session beside the content and person
-    generations (trust/personal_pages.py), which any new role, group, permission or account change renews.
-    Without one, a renewal in one process would not reach the others, so the database is asked each time.
+    With a shared cache, the answer "not needed" is kept in the session beside the content, person and
+    casework generations (trust/personal_pages.py): any new role, group, permission or account change renews
+    the first two, and any casework record the last, since a delegation can become active through its child
+    (a leaving date cleared) without a change to the delegation or the person. Without a shared cache, a
+    renewal in one process would not reach the others, so the database is asked each time.
     """
     if not settings.PERSONAL_PAGE_CACHE:
         return not needs_mfa(request.user)
-    current = f"{generations(request)}:{timezone.localdate().isoformat()}"  # a role may start on a date
+    current = f"{casework_generations(request)}:{timezone.localdate().isoformat()}"  # a role may start on a date
     if request.session.get(MFA_NOT_NEEDED_SESSION_KEY) == current:
         return True
     if needs_mfa(request.user):
