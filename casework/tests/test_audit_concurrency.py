@@ -42,7 +42,7 @@ def _write_at_once(writes, *args, **kwargs):
     return failures
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_writers_leave_an_intact_chain_with_every_entry(personas, settings):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers itself; the race is tested on PostgreSQL")
