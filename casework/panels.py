@@ -1,19 +1,13 @@
 """Dashboard panels (home's `portal_dashboard_panels` hook)."""
 
-import time
-
 from django.conf import settings
 from django.utils import timezone
 
 from trust.panels import DashboardPanel
-from trust.personal_pages import casework_generations
+from trust.personal_pages import kept_for_casework
 
 from .models import SharedRecommendation
 from .permissions import is_designated_teacher
-
-# Who may have a share or a delegation to show, kept in this process for one (content, casework, day): the key and
-# when it was read, then the two sets of user ids. One slot: a new generation replaces it.
-_WHO_MAY_HAVE_CASEWORK: dict = {}
 
 
 def _who_may_have_casework(request) -> tuple[frozenset, frozenset] | None:
@@ -21,28 +15,26 @@ def _who_may_have_casework(request) -> tuple[frozenset, frozenset] | None:
     for everyone: most people have neither, and their dashboard then asks nothing of casework.
 
     A superset of who has one in force (the children who left and the memberships are the queries' to check, for
-    the people in it), so it depends only on the casework records, renewed by any change of one
-    (`trust.personal_pages.record_changed`), and the day. None without a shared cache (then each panel asks), and
-    kept at most PERSONAL_PAGE_CACHE_SECONDS, like kept_for_content, for a change made round the signals.
+    the people in it), so it depends only on the casework records and the day (`kept_for_casework`). None without
+    a shared cache: then each panel asks.
     """
     if not getattr(settings, "PERSONAL_PAGE_CACHE", False) or not request.user.is_authenticated:
         return None
     from .models import Delegation
 
-    content, _person, casework = casework_generations(request).split(":")
-    key = (content, casework, timezone.localdate())
-    now = time.monotonic()
-    kept = _WHO_MAY_HAVE_CASEWORK.get("kept")
-    if kept and kept[0] == key and now - kept[1] < getattr(settings, "PERSONAL_PAGE_CACHE_SECONDS", 300):
-        return kept[2]
-    people = (
-        frozenset(SharedRecommendation.objects.filter(withdrawn_at__isnull=True).values_list("shared_with_id", flat=True)),
-        frozenset(
-            Delegation.objects.filter(withdrawn_at__isnull=True, ends_on__gte=key[2]).values_list("delegate_id", flat=True)
-        ),
-    )
-    _WHO_MAY_HAVE_CASEWORK["kept"] = (key, now, people)
-    return people
+    def build():
+        return (
+            frozenset(
+                SharedRecommendation.objects.filter(withdrawn_at__isnull=True).values_list("shared_with_id", flat=True)
+            ),
+            frozenset(
+                Delegation.objects.filter(withdrawn_at__isnull=True, ends_on__gte=timezone.localdate()).values_list(
+                    "delegate_id", flat=True
+                )
+            ),
+        )
+
+    return kept_for_casework("casework.panels.who_may_have_casework", build)
 
 
 def shared_recommendations_panel(request):

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from .access import needs_mfa
-from .personal_pages import CONTENT_KEY, casework_generations, content_generation
-from .request_generations import one_request, remember
+from .personal_pages import casework_generations, content_generation
+from .request_generations import one_request
 
 MFA_VERIFIED_SESSION_KEY = "trust_mfa_verified"
 
@@ -80,9 +80,9 @@ class RequireMFAMiddleware:
         with one_request():
             user = getattr(request, "user", None)
             if settings.PERSONAL_PAGE_CACHE and user is not None and user.is_authenticated:
-                # Every generation in one round trip (the MFA check and the person's copies need them): what is kept
-                # for everyone (kept_for_content) then asks the cache no more in this request.
-                remember(CONTENT_KEY, content_generation(request))
+                # Every generation in one round trip (the MFA check and the person's copies need them), remembered
+                # for the request: what is kept for everyone (kept_for_content) then asks the cache no more.
+                content_generation(request)
             return self._checked(request)
 
     def _checked(self, request):

@@ -62,6 +62,19 @@ def restricted_on_or_above(path) -> bool:
     return any(path.startswith(on) for on, _, _ in _all_restrictions())
 
 
+def alias_on_or_above(path) -> bool:
+    """Whether the page at `path` or one of its ancestors is an alias, whose source's restrictions then apply
+    (from the content generation's list of aliases)."""
+    from wagtail.models import Page
+
+    from .personal_pages import kept_for_content
+
+    def build():
+        return frozenset(Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True))
+
+    return any(path.startswith(alias) for alias in kept_for_content("trust.page_privacy.alias_paths", build))
+
+
 def opener(user):
     """A function of a page's tree path: whether the person passes every view restriction on it and above.
     The same rule as `failed_restrictions`, for pages already read."""

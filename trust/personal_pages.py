@@ -210,10 +210,9 @@ def _generation(key) -> str:
     return found
 
 
-# What is the same for everyone and changes only with the content (the site, view restrictions, the live
-# policies and training modules with their audiences and versions), kept in this process under the content
-# generation it was read at: name -> (generation, read at, value).
-_KEPT_FOR_CONTENT: dict = {}
+# What is the same for everyone and changes only with what it is kept under (the content generation, or the
+# content and casework generations and the day), kept in this process: name -> (key, read at, value).
+_KEPT_IN_PROCESS: dict = {}
 
 
 def kept_for_content(name, build):
@@ -228,18 +227,33 @@ def kept_for_content(name, build):
     """
     if not getattr(settings, "PERSONAL_PAGE_CACHE", False):
         return build()
-    generation = _generation(CONTENT_KEY)
-    kept = _KEPT_FOR_CONTENT.get(name)
+    return _kept_in_process(name, _generation(CONTENT_KEY), build)
+
+
+def kept_for_casework(name, build):
+    """`build()`, kept as `kept_for_content` keeps, until the content or the casework generation is renewed (any
+    casework record but the audit trail) or the day turns: for what is the same for everyone and drawn from
+    casework records, such as who has a delegation in force. Never a child's identity, nothing of one person's."""
+    if not getattr(settings, "PERSONAL_PAGE_CACHE", False):
+        return build()
+    key = f"{_generation(CONTENT_KEY)}:{_generation(CASEWORK_KEY)}:{timezone.localdate().isoformat()}"
+    return _kept_in_process(name, key, build)
+
+
+def _kept_in_process(name, key, build):
+    kept = _KEPT_IN_PROCESS.get(name)
     now = time.monotonic()
-    if kept is not None and kept[0] == generation and now - kept[1] < getattr(settings, "PERSONAL_PAGE_CACHE_SECONDS", 300):
+    if kept is not None and kept[0] == key and now - kept[1] < getattr(settings, "PERSONAL_PAGE_CACHE_SECONDS", 300):
         return kept[2]
     value = build()
-    _KEPT_FOR_CONTENT[name] = (generation, now, value)
+    _KEPT_IN_PROCESS[name] = (key, now, value)
     return value
 
 
 def _read_generations(request) -> dict:
     """Every generation, read in one round trip once a request (and before anything is rendered)."""
+    from .request_generations import remember
+
     if not hasattr(request, "_personal_generation_values"):
         keys = [CONTENT_KEY, _person_key(request.user.pk), CASEWORK_KEY, BRIEFING_KEY]
         _read_in_transaction(keys)
@@ -249,6 +263,8 @@ def _read_generations(request) -> dict:
                 found[key] = secrets.token_hex(8)
                 if not cache.add(key, found[key], timeout=None):
                     found[key] = cache.get(key)
+        for key in keys:
+            remember(key, found[key])  # what is kept for everyone then asks the cache no more in this request
         request._personal_generation_values = {
             "content": found[keys[0]], "person": found[keys[1]], "casework": found[keys[2]], "briefing": found[keys[3]]
         }

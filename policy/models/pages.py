@@ -19,16 +19,6 @@ from ..enums import DEFAULT_WORKING_DAYS, ReviewBasis
 from .routes import AcknowledgeableRoutes
 
 
-def _alias_on_or_above(path) -> bool:
-    """Whether the page at `path` or one of its ancestors is an alias (whose source's restrictions then apply)."""
-    from trust.personal_pages import kept_for_content
-
-    def build():
-        return frozenset(Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True))
-
-    return any(path.startswith(alias) for alias in kept_for_content("policy.alias_paths", build))
-
-
 def default_audience():
     return [Role.STAFF.value, Role.GOVERNOR.value, Role.DESIGNATED_TEACHER.value]
 
@@ -115,9 +105,9 @@ class AcknowledgeablePage(AcknowledgeableRoutes, RoutablePageMixin, Page):
         # Wagtail asks before serving (after trust's own check, trust/page_privacy.py), with two queries: the
         # ancestors (for aliases) and the restrictions. Whether any restriction or alias is on the way is known
         # from what is kept for the content generation: usually neither, and then no query.
-        from trust.page_privacy import restricted_on_or_above
+        from trust.page_privacy import alias_on_or_above, restricted_on_or_above
 
-        if self.alias_of_id or restricted_on_or_above(self.path) or _alias_on_or_above(self.path):
+        if self.alias_of_id or restricted_on_or_above(self.path) or alias_on_or_above(self.path):
             return super().get_view_restrictions()
         return PageViewRestriction.objects.none()
 
