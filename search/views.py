@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
@@ -39,9 +39,13 @@ class OnePageOfResults:
         return found_page_ids(self.page_ids, self.terms, key.start or 0, key.stop)
 
 
+# Beyond any trust's results: a larger number is shown as the last page (the database cannot take it as an offset).
+MAX_PAGE_NUMBER = 10_000
+
+
 def _page_number(raw) -> int:
     try:
-        return int(raw)
+        return min(int(raw), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         return 1
 
@@ -53,11 +57,10 @@ def search(request):
     query = clean_query(request.GET.get("q"))
     terms = terms_of(query)
     page_ids = searchable_page_ids_for(request) if terms else set()
-    paginator = Paginator(OnePageOfResults(page_ids, terms, _page_number(request.GET.get("page", 1))), PER_PAGE)
+    number = _page_number(request.GET.get("page", 1))
+    paginator = Paginator(OnePageOfResults(page_ids, terms, number), PER_PAGE)
     try:
-        page_obj = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page_obj = paginator.page(1)
+        page_obj = paginator.page(number)
     except EmptyPage:
         page_obj = paginator.page(paginator.num_pages)
     hits = list(page_obj.object_list)  # page ids, best first

@@ -190,3 +190,13 @@ def test_a_draft_policy_is_never_found(client, personas):
     make_policy("Uniform policy", publish_it=False, body=[{"type": "paragraph", "value": "<p>Blazers.</p>"}])
     sign_in(client, personas.head)
     assert "No results" in client.get("/search/", {"q": "blazers"}).content.decode()
+
+
+@pytest.mark.parametrize("page", ["9" * 30, "-3", "0", "\x00", "1e3", "١", " 2 "])
+def test_an_odd_page_number_shows_a_page_of_results_not_an_error(client, personas, make_module, page):
+    for n in range(12):
+        make_module(f"Module {n}", paragraphs=["Common kangaroo content."])
+    sign_in(client, personas.staff)
+    response = client.get("/search/", {"q": "kangaroo", "page": page})
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 12 and response.context["items"]
