@@ -51,19 +51,29 @@ def existing_receipt(user, page, version_number):
 _READ_WITH_PAGE = "_version_to_acknowledge"
 
 
+def with_current_version(pages):
+    """`pages` (a queryset of pages) with their current version's id and number, read in the same query (the
+    version of the live revision: at most one, a revision has one version)."""
+    live_version = FilteredRelation("policy_versions", condition=Q(policy_versions__revision_id=F("live_revision_id")))
+    return pages.annotate(reader_version=live_version).annotate(
+        reader_version_id=F("reader_version__id"), reader_version_number=F("reader_version__number")
+    )
+
+
 def with_version_to_acknowledge(pages, user):
-    """`pages` (a queryset of pages) with what `version_to_acknowledge` answers for `user`, read in the same
-    query: the current version's id and number (the version of the live revision: at most one, a revision
-    has one version) and whether the person has a receipt of that number."""
+    """`pages` with what `version_to_acknowledge` answers for `user`, read in the same query: the current
+    version (`with_current_version`) and whether the person has a receipt of its number."""
     mine = ReadReceipt.objects.filter(
         user=user, page_id=OuterRef("pk"), version_number=OuterRef("reader_version__number")
     )
-    live_version = FilteredRelation("policy_versions", condition=Q(policy_versions__revision_id=F("live_revision_id")))
-    return pages.annotate(reader_version=live_version).annotate(
-        reader_version_id=F("reader_version__id"),
-        reader_version_number=F("reader_version__number"),
-        reader_acknowledged=Exists(mine),
-    )
+    return with_current_version(pages).annotate(reader_acknowledged=Exists(mine))
+
+
+def has_acknowledged(user, page) -> bool:
+    """For a page read through `with_current_version`: whether the person has a receipt of its current number."""
+    if page.reader_version_number is None:
+        return False
+    return ReadReceipt.objects.filter(user=user, page_id=page.pk, version_number=page.reader_version_number).exists()
 
 
 def keep_version_to_acknowledge(page, user):
@@ -189,5 +199,6 @@ __all__ = [
     "record_attempt",
     "record_on_paper",
     "version_to_acknowledge",
+    "with_current_version",
     "with_version_to_acknowledge",
 ]

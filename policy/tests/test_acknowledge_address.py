@@ -34,6 +34,12 @@ pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+@pytest.fixture(autouse=True, params=[True, False], ids=["pages kept", "nothing kept"])
+def keeping(request, settings):
+    """Every rule holds with the pages kept for everyone (a shared cache) and with each page read alone."""
+    settings.PERSONAL_PAGE_CACHE = request.param
+
+
 def post(client, page, **data):
     return client.post(acknowledge_url(page), {"revision": page.live_revision_id, "statement": "on", **data})
 
@@ -281,3 +287,34 @@ def test_the_pages_own_acknowledge_route_still_works(client, policy, personas):
     assert (response.status_code, response.url) == (302, policy.url)
     assert ReadReceipt.objects.filter(user=personas.staff).count() == 1
     assert AcknowledgementAttempt.objects.get().outcome == AttemptOutcome.ACCEPTED
+
+
+def test_one_persons_acknowledgement_never_answers_for_another(client, policy, personas):
+    accepted_for(personas.governor, policy)  # the pages are now kept for everyone (with a shared cache)
+    accepted_for(personas.staff, policy)
+    sign_in(client, personas.governor)
+
+    response = post(client, policy)
+
+    assert (response.status_code, response.url) == (302, policy.url)
+    assert ReadReceipt.objects.filter(user=personas.governor, page_id=policy.pk).count() == 1
+    assert AcknowledgementAttempt.objects.filter(user=personas.governor).count() == 1  # nothing written again
+
+
+def test_a_new_version_published_after_an_acknowledgement_is_the_one_acknowledged_next(client, policy, personas):
+    accepted_for(personas.governor, policy)
+    page, _ = publish_change(policy, material=True, summary="New duties.", user=personas.head)
+    sign_in(client, personas.governor)
+
+    response = post(client, page)
+
+    assert response.status_code == 302
+    assert sorted(ReadReceipt.objects.filter(user=personas.governor).values_list("version_number", flat=True)) == [1, 2]
+
+
+def test_a_change_of_audience_after_an_acknowledgement_refuses_at_once(client, policy, personas):
+    accepted_for(personas.governor, policy)
+    page, _ = publish_change(policy, material=False, audience_roles=[Role.GOVERNOR], user=personas.head)
+    sign_in(client, personas.staff)
+
+    refused_like_the_page(client, personas.staff, page)
