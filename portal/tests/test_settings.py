@@ -100,3 +100,18 @@ def test_production_never_loads_the_demo_trust():
     )
     assert result.returncode != 0
     assert "never loaded under production settings" in result.stderr
+
+
+def test_a_worker_moves_what_it_loaded_out_of_the_collectors_generations():
+    """portal/wsgi.py freezes what is loaded at start (gc.freeze): collections no longer walk Django and Wagtail."""
+    base = {k: v for k, v in os.environ.items() if k not in {*GOOD, "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import gc, portal.wsgi; print(gc.get_freeze_count() > 10_000)"],
+        env={**base, "DJANGO_SETTINGS_MODULE": "portal.settings.production", **GOOD},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
