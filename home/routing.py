@@ -3,8 +3,8 @@
 Wagtail's `Page.route` walks the tree one level at a time: for each level a query for the child and
 another for its specific type. On a policy page that was the largest single cost of the request. The
 site root (`HomePage.route`) instead asks for every page whose URL path is a prefix of the request's
-in one query, then loads the deepest as its specific type, and hands it the rest of the path (a
-policy's own routes: versions, changes, acknowledge).
+in one query, then loads the deepest as its specific type (a policy or guidance page is taken from those
+kept for everyone instead), and hands it the rest of the path (a policy's own routes: versions, changes).
 
 It is only a shortcut where the result is the same as Wagtail's walk: if any page on the way has its
 own `route` (a routable page, say), the walk is left to Wagtail.
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page
 
+from policy.audience import kept_live_page
 from trust.personal_pages import kept_for_content
 
 
@@ -32,6 +33,9 @@ def deepest_page(root, path_components):
         return None
     if models[-1] is None:
         return None
+    kept = kept_live_page(pk)  # a policy or guidance page, as kept for everyone for the content generation
+    if kept is not None and kept.url_path == prefixes[len(found) - 1]:
+        return kept, path_components[depth - root.depth :]
     try:  # at the URL path the tree gave: a page moved or deleted round the signals is left to Wagtail's walk
         page = models[-1].objects.get(pk=pk, url_path=prefixes[len(found) - 1])
     except models[-1].DoesNotExist:

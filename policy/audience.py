@@ -22,9 +22,11 @@ A person has acknowledged the current version of a page when a ReadReceipt exist
 current version number (minor corrections keep the number, so receipts stand).
 """
 
+import copy
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -33,6 +35,7 @@ from trust.page_privacy import openable, opener
 from trust.personal_pages import kept_for_content
 from trust.school_days import add_working_days, working_days_between
 
+from .acknowledgements import with_current_version
 from .models import GuidanceIndexPage, GuidancePage, PolicyIndexPage, PolicyPage, PolicyVersion, ReadReceipt
 from .versions import material_versions_by_page
 
@@ -70,17 +73,18 @@ def can_read(user, page) -> bool:
 
 
 def _live_pages() -> tuple[list, dict]:
-    """Every live policy and guidance page (policies first, by title) with the schools each applies to, and
-    the publication that started each one's current version: the same for everyone, so read once per
-    content generation (trust.personal_pages.kept_for_content) and never changed after.
+    """Every live policy and guidance page (policies first, by title) with the schools each applies to, its
+    current version (`with_current_version`) and its address, and the publication that started each one's
+    current version: the same for everyone, so read once per content generation
+    (trust.personal_pages.kept_for_content) and never changed after.
 
-    Lists show titles and dates: the body and the questions, the bulk of each row, stay unread.
+    The body, the bulk of each row, stays unread: what a reader is shown is rendered from the live revision.
     """
 
     def build():
         pages = []
         for model in ACKNOWLEDGEABLE_MODELS:
-            found = list(model.objects.live().defer("body", "comprehension_check").order_by("title"))
+            found = list(with_current_version(model.objects.live().defer("body")).order_by("title"))
             name = model._meta.model_name
             schools: dict[int, set[int]] = {}
             for page_id, school_id in model.schools.through.objects.filter(**{f"{name}__live": True}).values_list(
@@ -89,10 +93,28 @@ def _live_pages() -> tuple[list, dict]:
                 schools.setdefault(page_id, set()).add(school_id)
             for page in found:
                 page._audience_school_ids = frozenset(schools.get(page.pk, ()))
+                page.kept_url = page.url
             pages += found
         return pages, material_versions_by_page(page.pk for page in pages)
 
     return kept_for_content("policy.audience.live_pages", build)
+
+
+def kept_live_page(page_id):
+    """The live policy or guidance page with this id as kept for everyone (`_live_pages`), or None: a copy, so
+    that what a request adds to it stays with that request. Only where pages are kept between requests (a shared
+    cache: settings.PERSONAL_PAGE_CACHE); without, reading one page alone is cheaper than reading them all."""
+    if not getattr(settings, "PERSONAL_PAGE_CACHE", False):
+        return None
+    by_id = kept_for_content("policy.audience.live_pages_by_id", lambda: {page.pk: page for page in _live_pages()[0]})
+    page = by_id.get(page_id)
+    return copy.copy(page) if page is not None else None
+
+
+def page_url(page) -> str:
+    """The page's address. Pages kept for everyone carry it (`_live_pages`): reversing Wagtail's route for each
+    link of a dashboard cost a tenth of the dashboard."""
+    return getattr(page, "kept_url", None) or page.url
 
 
 def pages_for(user) -> list:
@@ -132,6 +154,10 @@ def members_of(page):
     return get_user_model().objects.filter(is_active=True, memberships__in=memberships).distinct()
 
 
+# What a status shows of a receipt (the dashboard, the policy page, the lists): not its answers, snapshot or seal.
+STATUS_RECEIPT_FIELDS = ("id", "user_id", "page_id", "revision_id", "version_number", "acknowledged_at", "on_paper")
+
+
 @dataclass
 class Status:
     page: object
@@ -143,6 +169,18 @@ class Status:
     @property
     def version_number(self):
         return self.version.number if self.version else None
+
+    @property
+    def url(self) -> str:
+        return page_url(self.page)
+
+    @property
+    def acknowledged_on(self) -> str:
+        """"7 December 2026": the day of the person's receipt of the current version, in the trust's time zone."""
+        if self.receipt is None:
+            return ""
+        day = timezone.localtime(self.receipt.acknowledged_at)
+        return f"{day.day} {day:%B %Y}"
 
     @property
     def required(self) -> bool:
@@ -200,8 +238,10 @@ def _statuses(user, pages, versions=None) -> list[Status]:
     if versions is None:
         versions = material_versions_by_page(p.pk for p in pages)
     receipts: dict[int, list[ReadReceipt]] = {}
-    for receipt in ReadReceipt.objects.filter(user=user, page_id__in=[p.pk for p in pages]).order_by(
-        "-version_number", "-acknowledged_at"
+    for receipt in (
+        ReadReceipt.objects.filter(user=user, page_id__in=[p.pk for p in pages])
+        .only(*STATUS_RECEIPT_FIELDS)
+        .order_by("-version_number", "-acknowledged_at")
     ):
         receipts.setdefault(receipt.page_id, []).append(receipt)
     statuses = []
@@ -220,7 +260,11 @@ def statuses_for(user) -> list[Status]:
 
 
 def status_for(user, page) -> Status:
-    return _statuses(user, [page])[0]
+    versions = None
+    if getattr(settings, "PERSONAL_PAGE_CACHE", False):  # the live pages' versions are kept for everyone
+        kept = _live_pages()[1]
+        versions = kept if page.pk in kept else None
+    return _statuses(user, [page], versions)[0]
 
 
 def outstanding_for(user) -> list[Status]:

@@ -6,8 +6,6 @@ anyone who may not read the page. Acknowledging also has an address of its own n
 (`acknowledge_page`, policy/urls.py), which the form posts to: the same refusals, without Wagtail's routing.
 """
 
-import copy
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseNotAllowed
@@ -16,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from trust.page_privacy import may_open, openable
-from trust.personal_pages import allow_personal_copy, kept_for_content
+from trust.personal_pages import allow_personal_copy
 
 from .acknowledgements import (
     acknowledge_online,
@@ -24,10 +22,17 @@ from .acknowledgements import (
     keep_version_to_acknowledge,
     record_attempt,
     version_to_acknowledge,
-    with_current_version,
     with_version_to_acknowledge,
 )
-from .audience import ACKNOWLEDGEABLE_MODELS, can_read, is_in_audience, status_for, statuses_for
+from .audience import (
+    ACKNOWLEDGEABLE_MODELS,
+    can_read,
+    is_in_audience,
+    kept_live_page,
+    page_url,
+    status_for,
+    statuses_for,
+)
 from .enums import AttemptOutcome
 from .forms import AcknowledgementForm
 from .models import PolicyVersion, ReadReceipt
@@ -113,62 +118,33 @@ def acknowledge_page(request, page_id):
 
 def _acknowledgeable_page(user, page_id):
     """The live policy or guidance page with this id that the person may open, with the version to acknowledge
-    (`keep_version_to_acknowledge`): the page and its current version as kept for everyone
-    (`_acknowledgeable_pages`), and whether the person has acknowledged it (one query).
+    (`keep_version_to_acknowledge`): the page and its current version as kept for everyone (`kept_live_page`),
+    and whether the person has acknowledged it (one query); with nothing kept, all three in one query.
 
     The view restrictions are checked as the page's own view checks them before serving it (`may_open`,
     trust/wagtail_hooks.py): the same rule as `openable`, applied to the site's restrictions kept for the
     content generation (any save of a restriction renews it), so the form is refused exactly where the page
     is. Building `openable`'s subquery cost about 2.5 ms of CPU on every acknowledgement.
     """
-    if not getattr(settings, "PERSONAL_PAGE_CACHE", False):  # nothing kept between requests: ask for this one alone
-        return _acknowledgeable_page_alone(user, page_id)
-    kept = _acknowledgeable_pages().get(page_id)
-    if kept is None or not may_open(user, kept):
+    page = kept_live_page(page_id)
+    if page is None and getattr(settings, "PERSONAL_PAGE_CACHE", False):
+        return None  # not a live policy or guidance page
+    if page is not None:
+        page.reader_acknowledged = has_acknowledged(user, page)
+    else:
+        page = _read_with_version_to_acknowledge(user, page_id)
+    if page is None or not may_open(user, page):
         return None
-    page = copy.copy(kept)  # what is added for this person stays on this request's copy
-    page.reader_acknowledged = has_acknowledged(user, page)
     keep_version_to_acknowledge(page, user)
     return page
 
 
-def _acknowledgeable_page_alone(user, page_id):
-    """`_acknowledgeable_page` with nothing kept: the page, its version and the person's receipt in one query."""
+def _read_with_version_to_acknowledge(user, page_id):
     for model in ACKNOWLEDGEABLE_MODELS:
         page = with_version_to_acknowledge(model.objects.live().filter(pk=page_id), user).first()
         if page is not None:
-            if not may_open(user, page):
-                return None
-            keep_version_to_acknowledge(page, user)
             return page
     return None
-
-
-def _acknowledgeable_pages() -> dict:
-    """Every live policy and guidance page by id, with its current version (`with_current_version`), its
-    questions and the schools it applies to: what acknowledging asks of the page, the same for everyone.
-
-    Read once per content generation (trust.personal_pages.kept_for_content), so a new version, a change of
-    audience or questions, or a page unpublished shows at once. Reading the page with its version cost about
-    a third of an acknowledgement's work. A kept page is never changed: each request works on a copy.
-    """
-
-    def build():
-        pages = {}
-        for model in ACKNOWLEDGEABLE_MODELS:
-            name = model._meta.model_name
-            schools: dict[int, set[int]] = {}
-            for found_id, school_id in model.schools.through.objects.filter(**{f"{name}__live": True}).values_list(
-                f"{name}_id", "school_id"
-            ):
-                schools.setdefault(found_id, set()).add(school_id)
-            for page in with_current_version(model.objects.live().defer("body")):
-                page._audience_school_ids = frozenset(schools.get(page.pk, ()))
-                page.kept_url = page.url  # Wagtail's reverse of the route cost a tenth of each acknowledgement
-                pages[page.pk] = page
-        return pages
-
-    return kept_for_content("policy.page_views.acknowledgeable_pages", build)
 
 
 def acknowledge(page, request):
@@ -178,7 +154,7 @@ def acknowledge(page, request):
     published = version_to_acknowledge(request.user, page)
     if not (is_in_audience(request.user, page) and page.acknowledgement_required and published):
         raise Http404
-    back = safe_next(request, request.POST.get("next")) or _url_of(page)  # e.g. the casework page they came from
+    back = safe_next(request, request.POST.get("next")) or page_url(page)  # e.g. the casework page they came from
     if published.acknowledged:
         messages.info(request, f"You have already acknowledged version {published.number}.")
         return redirect(back)
@@ -221,11 +197,6 @@ def acknowledge(page, request):
         request, f"Thank you. You acknowledged version {receipt.version_number} of “{page.title}”."
     )
     return redirect(back)
-
-
-def _url_of(page) -> str:
-    """The page's address: a page kept for everyone (`_acknowledgeable_pages`) carries it."""
-    return getattr(page, "kept_url", None) or page.url
 
 
 def _form_context(page, request, form, wrong=()):

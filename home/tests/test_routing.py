@@ -44,7 +44,9 @@ def test_the_same_page_is_found_as_by_wagtails_own_walk(rf, personas):
     assert (type(page), page.pk, remaining) == (type(walked), walked.pk, ["versions"])
 
 
-def test_the_tree_is_read_once_for_everyone_then_only_the_page(rf, personas, django_assert_num_queries):
+def test_the_tree_and_the_policies_are_read_once_for_everyone_then_only_other_pages(
+    rf, personas, django_assert_num_queries
+):
     from wagtail.models import Site
 
     from home.routing import deepest_page
@@ -52,10 +54,13 @@ def test_the_tree_is_read_once_for_everyone_then_only_the_page(rf, personas, dja
     policy = make_policy("Children in Care policy")
     root = Site.objects.get(is_default_site=True).root_page.specific
     components = [c for c in policy.url.split("/") if c]
-    deepest_page(root, components)  # the tree is kept for the content generation
-    with django_assert_num_queries(1):  # the policy itself, as its specific type
+    deepest_page(root, components)  # the tree and the live policy and guidance pages are kept for the content generation
+    with django_assert_num_queries(0):
         page, remaining = deepest_page(root, [*components, "versions"])
-    assert (page.pk, remaining) == (policy.pk, ["versions"])
+    assert (type(page), page.pk, remaining) == (type(policy), policy.pk, ["versions"])
+    with django_assert_num_queries(1):  # any other page: itself, as its specific type
+        index, remaining = deepest_page(root, components[:1])
+    assert (index.pk, remaining) == (policy.get_parent().pk, [])
 
 
 def test_a_new_or_renamed_page_is_found_where_it_is_at_once(client, personas):
