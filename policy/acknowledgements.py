@@ -123,7 +123,7 @@ def _history_entry(page, action, user, data) -> PageLogEntry:
         user=user,
         uuid=get_active_log_context().uuid,
     )
-    entry.full_clean(exclude=["page", "content_type", "user", "revision"])  # still refuses an unknown action
+    entry.clean()  # refuses an unknown action, as `log` does (its fields are ours, set just above)
     PageLogEntry.objects.bulk_create([entry])
     return entry
 

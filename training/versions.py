@@ -55,6 +55,10 @@ class Progress:
         return self.receipt is None and self.earlier is not None
 
 
+# What progress shows of a completion (the dashboard, the training pages): not its answers, text hash or seal.
+PROGRESS_RECEIPT_FIELDS = ("id", "user_id", "page_id", "version_number", "completed_at")
+
+
 def progress_for(user, modules) -> dict[int, Progress]:
     """Each module's progress for this person (two queries whatever the number of modules; one when the
     modules carry their current number, as those kept for the content generation do)."""
@@ -64,7 +68,11 @@ def progress_for(user, modules) -> dict[int, Progress]:
     progress = {pk: Progress(number) for pk, number in numbers.items()}
     if not getattr(user, "is_authenticated", False) or not modules:
         return progress
-    receipts = TrainingCompletion.objects.filter(user=user, page_id__in=numbers).order_by("-version_number", "-pk")
+    receipts = (
+        TrainingCompletion.objects.filter(user=user, page_id__in=numbers)
+        .only(*PROGRESS_RECEIPT_FIELDS)
+        .order_by("-version_number", "-pk")
+    )
     for receipt in receipts:
         entry = progress[receipt.page_id]
         if receipt.version_number == entry.current_number:
