@@ -7,8 +7,10 @@ report); requirements apply through any of their current roles.
 """
 
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
-from django.db.models import Case, F, Max, Q, Value, When
+from django.db.models import Case, Count, F, Max, Q, Value, When
 
 from trust.enums import Role
 from trust.models import Membership, School
@@ -109,8 +111,14 @@ class Bit:
     def done(self) -> str:
         return f"((app_{self.group} & done_{self.group} & {self.mask}) <> 0)"
 
+    def applies_in(self, row) -> bool:
+        return bool(row[f"app_{self.group}"] & self.mask)
+
+    def done_in(self, row) -> bool:
+        return bool(row[f"app_{self.group}"] & row[f"done_{self.group}"] & self.mask)
+
     def outstanding_in(self, row) -> bool:
-        return bool(row[f"app_{self.group}"] & self.mask and not row[f"done_{self.group}"] & self.mask)
+        return self.applies_in(row) and not self.done_in(row)
 
 
 def bits_for(requirements) -> list[Bit]:
@@ -136,6 +144,69 @@ def _item_counts(bits) -> dict:
         counts[f"t_{i}"] = (bit.applies, [])
         counts[f"d_{i}"] = (bit.done, [])
     return counts
+
+
+@dataclass
+class Counted:
+    """Each figure's counts (`total`, `outstanding`, and t_<i>, d_<i> where items are counted)."""
+
+    by_school: dict = field(default_factory=dict)  # school id: counts
+    by_school_role: dict = field(default_factory=dict)  # (school id, role): counts
+    by_role: dict = field(default_factory=dict)  # role: counts, across the schools
+    totals: dict = field(default_factory=dict)  # counts across the schools
+
+    def add(self, counts: dict, schools, school_roles, roles) -> None:
+        """One person's or group's counts into the figures they are in (each key once)."""
+        for figures, keys in (
+            (self.by_school, schools),
+            (self.by_school_role, school_roles),
+            (self.by_role, roles),
+            (self.totals, [None]),
+        ):
+            for key in keys:
+                sums = figures.setdefault(key, dict.fromkeys(counts, 0))
+                for name, value in counts.items():
+                    sums[name] += value
+
+
+ONE_MEMBERSHIP = "p_rows = 1"
+
+
+def _count(table, bits, counts) -> Counted:
+    """Every figure from one pass over the table.
+
+    Most people hold one counted membership: one row, in one school and role, so every figure is a sum of
+    the counts of the (school, role) groups of those rows, counted by the database. The few holding several
+    (staff and governor, or in two schools) count once in each figure: their rows are read and added here.
+    """
+    counted = Counted()
+    for group in table.count(["p_school", "p_role"], counts, where=ONE_MEMBERSHIP):
+        school, role = group.pop("p_school"), group.pop("p_role")
+        counted.add(group, [school], [(school, role)], [role])
+    rows = table.select(
+        ["p_school", "p_role", "p_user", *table.person_columns],
+        where=f"NOT ({ONE_MEMBERSHIP})",
+        params=[],
+        order_by=["p_user", "p_school", "p_role"],
+    )
+    for _user, memberships in groupby(rows, key=itemgetter("p_user")):
+        memberships = list(memberships)
+        counted.add(
+            _person(memberships[0], bits, counts),
+            dict.fromkeys(m["p_school"] for m in memberships),
+            dict.fromkeys((m["p_school"], m["p_role"]) for m in memberships),
+            dict.fromkeys(m["p_role"] for m in memberships),
+        )
+    return counted
+
+
+def _person(row, bits, counts) -> dict:
+    """One person's counts (1 or 0 each), as `counts` would count their row."""
+    person = {"total": 1, "outstanding": int(any(bit.outstanding_in(row) for bit in bits))}
+    for i, bit in enumerate(bits):
+        person[f"t_{i}"] = int(bit.applies_in(row))
+        person[f"d_{i}"] = int(bit.done_in(row))
+    return {name: person[name] for name in counts}
 
 
 def _figure(label, row) -> Figure:
@@ -188,10 +259,17 @@ def _audiences(requirements, bits) -> list[tuple]:
     return list(audiences.values())
 
 
+def _counted_memberships(school_ids) -> Q:
+    """`_people`'s memberships, as a condition on current memberships (the person's account aside)."""
+    counted = Q(role__in=COUNTED_ROLES)
+    return counted if school_ids is None else counted & Q(school_id__in=school_ids)
+
+
 def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
     """The SELECT of the report's rows, one per counted membership, its parameters and the columns that
     hold the person's facts: app_<j>, the requirements that apply to them (through any of their current
-    roles), and done_<j>, those they have done (a receipt or completion of the current version)."""
+    roles), and done_<j>, those they have done (a receipt or completion of the current version). Each row
+    also says how many rows the person has (p_rows), so that most are counted without looking for others."""
     from .models import BriefingCompletion
 
     people = (
@@ -208,21 +286,23 @@ def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
     )
     people_sql, people_params = people.query.sql_with_params()
     groups = _groups(bits)
-    if not groups:
-        return people_sql, list(people_params), []
     audiences = _audiences(requirements, bits)
-    in_audience = (  # every current member: one pass, cheaper than choosing the report's people first
+    per_person = (  # every current member: one pass, cheaper than choosing the report's people first
         Membership.objects.current()
         .values("user_id")
         .annotate(
+            p_rows=Count("pk", filter=_counted_memberships(school_ids)),
             **{
                 f"aud_{k}": Max(Case(When(pk__in=memberships.values("pk"), then=Value(1)), default=Value(0)))
                 for k, (memberships, _masks) in enumerate(audiences)
-            }
+            },
         )
         .order_by()
     )
-    audience_sql, audience_params = in_audience.query.sql_with_params()
+    per_person_sql, per_person_params = per_person.query.sql_with_params()
+    if not groups:
+        sql = f"SELECT m.*, a.p_rows FROM ({people_sql}) m JOIN ({per_person_sql}) a ON a.user_id = m.p_user"
+        return sql, [*people_params, *per_person_params], []
     current, current_params = values_sql(
         [(r.page_id, r.version_number, bit.group, bit.mask) for r, bit in zip(requirements, bits, strict=True)]
     )
@@ -248,12 +328,12 @@ def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
     sql = " ".join(
         [
             f"WITH req(page_id, version_number, bit_group, mask) AS ({current})",
-            f"SELECT m.*, {apps}, {dones} FROM ({people_sql}) m",  # noqa: S608 - names and masks from this module
-            f"LEFT JOIN ({audience_sql}) a ON a.user_id = m.p_user",
+            f"SELECT m.*, a.p_rows, {apps}, {dones} FROM ({people_sql}) m",  # noqa: S608 - names, masks from here
+            f"JOIN ({per_person_sql}) a ON a.user_id = m.p_user",
             f"LEFT JOIN ({done_sql}) d ON d.user_id = m.p_user",
         ]
     )
-    params = [*current_params, *people_params, *audience_params, *users_params]
+    params = [*current_params, *people_params, *per_person_params, *users_params]
     return sql, params, [f"app_{j}" for j in groups] + [f"done_{j}" for j in groups]
 
 
@@ -270,11 +350,9 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
     build_growth = growth_for(requirements, bits)
 
     with flag_table(*_rows(school_ids, requirements, bits)) as table:
-        # Each school's people and items in one pass, the totals in another.
-        by_school = {r["p_school"]: r for r in table.count(["p_school"], {**person_counts, **item_counts})}
-        by_role = {(r["p_school"], r["p_role"]): r for r in table.count(["p_school", "p_role"], person_counts)}
-        (totals,) = table.count([], {**person_counts, **item_counts})
-        totals_by_role = {r["p_role"]: r for r in table.count(["p_role"], person_counts)}
+        counted = _count(table, bits, {**person_counts, **item_counts})
+        by_school, by_role, totals_by_role = counted.by_school, counted.by_school_role, counted.by_role
+        totals = counted.totals.get(None, {})
         growth = build_growth(table, totals)
         names = _outstanding_people(table, requirements, bits, [s.pk for s in schools if s.pk in names_for])
 
@@ -303,8 +381,8 @@ def build_summary(school_ids=None) -> SchoolBriefing:
     bits = bits_for(requirements)
     person_counts = _person_counts(bits)
     with flag_table(*_rows(school_ids, requirements, bits)) as table:
-        (overall,) = table.count([], person_counts)
-        by_role = {r["p_role"]: r for r in table.count(["p_role"], person_counts)}
+        counted = _count(table, bits, person_counts)
+        overall, by_role = counted.totals.get(None), counted.by_role
     return SchoolBriefing(
         school=None,
         overall=_figure("Everyone", overall),

@@ -19,17 +19,15 @@ TABLE = "briefing_flags"
 
 
 class FlagTable:
-    """Counts of distinct people over the rows in the temporary table."""
+    """Counts and rows of the temporary table (one row a counted membership)."""
 
     def __init__(self, person_columns: list[str]):
         self.person_columns = person_columns  # the same on every row of one person
 
-    def count(self, group_by: Iterable[str], counts: Mapping[str, tuple[str | None, list]]) -> list[dict]:
-        """One row per group: for each alias in `counts`, the distinct people meeting its (condition, params).
-
-        A condition of None counts everyone in the group. A person is one row per group (their facts are
-        the same on each of their rows), so the counts are sums, not distinct counts.
-        """
+    def count(self, group_by: Iterable[str], counts: Mapping[str, tuple[str | None, list]], where: str) -> list[dict]:
+        """One row per group of the rows meeting `where`: for each alias in `counts`, the rows meeting its
+        (condition, params); a condition of None counts every row. The caller's `where` keeps one row a
+        person in each group, so rows are people."""
         group_by = list(group_by)
         columns, params = [], []
         for alias, (condition, condition_params) in counts.items():
@@ -38,8 +36,7 @@ class FlagTable:
             else:
                 columns.append(f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS {alias}")
                 params += condition_params
-        people = ", ".join(dict.fromkeys([*group_by, "p_user", *self.person_columns]))
-        sql = f"SELECT {', '.join(group_by + columns)} FROM (SELECT DISTINCT {people} FROM {TABLE}) people"  # noqa: S608
+        sql = f"SELECT {', '.join(group_by + columns)} FROM {TABLE} WHERE {where}"  # noqa: S608
         if group_by:
             sql += f" GROUP BY {', '.join(group_by)}"
         return self._rows(sql, params)
