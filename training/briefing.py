@@ -301,7 +301,7 @@ def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
     )
     per_person_sql, per_person_params = per_person.query.sql_with_params()
     if not groups:
-        sql = f"SELECT m.*, a.p_rows FROM ({people_sql}) m JOIN ({per_person_sql}) a ON a.user_id = m.p_user"
+        sql = f"SELECT m.*, a.p_rows FROM ({people_sql}) m JOIN ({per_person_sql}) a ON a.user_id = m.p_user"  # noqa: S608 - subqueries of the ORM
         return sql, [*people_params, *per_person_params], []
     current, current_params = values_sql(
         [(r.page_id, r.version_number, bit.group, bit.mask) for r, bit in zip(requirements, bits, strict=True)]
