@@ -249,12 +249,12 @@ def _outstanding_people(table, requirements, bits, school_ids) -> dict[int, list
 
 
 def _audiences(requirements, bits) -> list[tuple]:
-    """Each distinct audience (most policies share one): its current memberships, and for each group of
-    bits, the mask of the requirements it is the audience of."""
+    """Each distinct audience (most policies share one): the condition a current membership meets to be in
+    it, and for each group of bits, the mask of the requirements it is the audience of."""
     audiences: dict[tuple, tuple] = {}
     for requirement, bit in zip(requirements, bits, strict=True):
         key = (requirement.kind == "Training", requirement.roles, requirement.school_ids)
-        memberships, masks = audiences.setdefault(key, (requirement._audience(), {}))
+        _condition, masks = audiences.setdefault(key, (requirement._audience_condition(), {}))
         masks[bit.group] = masks.get(bit.group, 0) | bit.mask
     return list(audiences.values())
 
@@ -293,8 +293,8 @@ def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
         .annotate(
             p_rows=Count("pk", filter=_counted_memberships(school_ids)),
             **{
-                f"aud_{k}": Max(Case(When(pk__in=memberships.values("pk"), then=Value(1)), default=Value(0)))
-                for k, (memberships, _masks) in enumerate(audiences)
+                f"aud_{k}": Max(Case(When(condition, then=Value(1)), default=Value(0)))
+                for k, (condition, _masks) in enumerate(audiences)
             },
         )
         .order_by()
