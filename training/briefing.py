@@ -105,11 +105,13 @@ class Bit:
 
     @property
     def applies(self) -> str:
-        return f"((app_{self.group} & {self.mask}) <> 0)"
+        """Not 0 when the requirement applies to the person (an integer: counted without a CASE)."""
+        return f"(app_{self.group} & {self.mask})"
 
     @property
     def done(self) -> str:
-        return f"((app_{self.group} & done_{self.group} & {self.mask}) <> 0)"
+        """Not 0 when it applies to them and they have done it."""
+        return f"(app_{self.group} & done_{self.group} & {self.mask})"
 
     def applies_in(self, row) -> bool:
         return bool(row[f"app_{self.group}"] & self.mask)
@@ -129,20 +131,26 @@ def _groups(bits) -> list[int]:
     return sorted({bit.group for bit in bits})
 
 
+def _outstanding_bits(bits) -> str | None:
+    """Not 0 when something that applies to the person is not done."""
+    terms = [f"(app_{j} & ~done_{j})" for j in _groups(bits)]
+    return " | ".join(terms) if terms else None
+
+
 def _outstanding_sql(bits) -> str | None:
-    terms = [f"((app_{j} & ~done_{j}) <> 0)" for j in _groups(bits)]
-    return " OR ".join(terms) if terms else None
+    outstanding = _outstanding_bits(bits)
+    return None if outstanding is None else f"({outstanding}) <> 0"
 
 
 def _person_counts(bits) -> dict:
-    return {"total": (None, []), "outstanding": (_outstanding_sql(bits) or "1 = 0", [])}
+    return {"total": None, "outstanding": _outstanding_bits(bits) or "0"}
 
 
 def _item_counts(bits) -> dict:
     counts = {}
     for i, bit in enumerate(bits):
-        counts[f"t_{i}"] = (bit.applies, [])
-        counts[f"d_{i}"] = (bit.done, [])
+        counts[f"t_{i}"] = bit.applies
+        counts[f"d_{i}"] = bit.done
     return counts
 
 

@@ -24,22 +24,19 @@ class FlagTable:
     def __init__(self, person_columns: list[str]):
         self.person_columns = person_columns  # the same on every row of one person
 
-    def count(self, group_by: Iterable[str], counts: Mapping[str, tuple[str | None, list]], where: str) -> list[dict]:
-        """One row per group of the rows meeting `where`: for each alias in `counts`, the rows meeting its
-        (condition, params); a condition of None counts every row. The caller's `where` keeps one row a
-        person in each group, so rows are people."""
+    def count(self, group_by: Iterable[str], counts: Mapping[str, str | None], where: str) -> list[dict]:
+        """One row per group of the rows meeting `where`: for each alias in `counts`, the rows where its
+        integer expression is not 0 (None: every row). The caller's `where` keeps one row a person in each
+        group, so rows are people."""
         group_by = list(group_by)
-        columns, params = [], []
-        for alias, (condition, condition_params) in counts.items():
-            if condition is None:
-                columns.append(f"COUNT(*) AS {alias}")
-            else:
-                columns.append(f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS {alias}")
-                params += condition_params
+        columns = [
+            f"COUNT(*) AS {alias}" if expression is None else f"COUNT(NULLIF({expression}, 0)) AS {alias}"
+            for alias, expression in counts.items()
+        ]
         sql = f"SELECT {', '.join(group_by + columns)} FROM {TABLE} WHERE {where}"  # noqa: S608
         if group_by:
             sql += f" GROUP BY {', '.join(group_by)}"
-        return self._rows(sql, params)
+        return self._rows(sql, [])
 
     def select(self, columns: Iterable[str], where: str, params: list, order_by: Iterable[str]) -> list[dict]:
         sql = f"SELECT {', '.join(columns)} FROM {TABLE} WHERE {where} ORDER BY {', '.join(order_by)}"  # noqa: S608
