@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import Case, Count, F, Max, Q, Value, When
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 
 from trust.enums import Role
 from trust.models import Membership, School
@@ -180,22 +180,23 @@ class Counted:
 ONE_MEMBERSHIP = "p_rows = 1"
 
 
-def _count(table, bits, counts) -> Counted:
-    """Every figure from one pass over the table.
+def _count(table, bits, counts, memberships) -> Counted:
+    """Every figure from one pass over the table (`memberships`: `_memberships_sql`).
 
-    Most people hold one counted membership: one row, in one school and role, so every figure is a sum of
-    the counts of the (school, role) groups of those rows, counted by the database. The few holding several
-    (staff and governor, or in two schools) count once in each figure: their rows are read and added here.
+    Most people hold one counted membership, in one school and role, so every figure is a sum of the counts
+    of the (school, role) groups of those people, counted by the database. The few holding several (staff
+    and governor, or in two schools) count once in each figure: their memberships are read and added here.
     """
     counted = Counted()
     for group in table.count(["p_school", "p_role"], counts, where=ONE_MEMBERSHIP):
         school, role = group.pop("p_school"), group.pop("p_role")
         counted.add(group, [school], [(school, role)], [role])
-    rows = table.select(
-        ["p_school", "p_role", "p_user", *table.person_columns],
+    rows = table.select_memberships(
+        memberships,
+        ["m.p_school", "m.p_role", "m.p_user", *[f"t.{column}" for column in table.person_columns]],
         where=f"NOT ({ONE_MEMBERSHIP})",
         params=[],
-        order_by=["p_user", "p_school", "p_role"],
+        order_by=["m.p_user", "m.p_school", "m.p_role"],
     )
     for _user, memberships in groupby(rows, key=itemgetter("p_user")):
         memberships = list(memberships)
@@ -233,11 +234,12 @@ def _outstanding_people(table, requirements, bits, school_ids) -> dict[int, list
     outstanding = _outstanding_sql(bits)
     if outstanding is None or not school_ids:
         return {}
-    rows = table.select(
-        ["p_school", "p_user", "p_role", "p_first_name", "p_last_name", "p_email", *table.person_columns],
-        where=f"p_school IN ({', '.join(['%s'] * len(school_ids))}) AND ({outstanding})",
-        params=list(school_ids),
-        order_by=["p_school", "p_last_name", "p_first_name", "p_user"],
+    rows = table.select_memberships(
+        _memberships_sql(school_ids, names=True),
+        ["m.*", *[f"t.{column}" for column in table.person_columns]],
+        where=f"({outstanding})",
+        params=[],
+        order_by=["m.p_school", "m.p_last_name", "m.p_first_name", "m.p_user"],
     )
     labels = dict(ROLE_ROWS)
     people: dict[int, dict[int, OutstandingPerson]] = {}
@@ -273,44 +275,46 @@ def _counted_memberships(school_ids) -> Q:
     return counted if school_ids is None else counted & Q(school_id__in=school_ids)
 
 
+def _memberships_sql(school_ids, *, names=False) -> tuple[str, list]:
+    """The SELECT of the counted memberships (p_school, p_role, p_user; with `names`, the person's names and
+    address), and its parameters."""
+    columns = {"p_school": F("school_id"), "p_role": F("role"), "p_user": F("user_id")}
+    if names:
+        columns |= {"p_first_name": F("user__first_name"), "p_last_name": F("user__last_name"), "p_email": F("user__email")}
+    sql, params = _people(school_ids).values(**columns).order_by().query.sql_with_params()
+    return sql, list(params)
+
+
 def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
-    """The SELECT of the report's rows, one per counted membership, its parameters and the columns that
-    hold the person's facts: app_<j>, the requirements that apply to them (through any of their current
-    roles), and done_<j>, those they have done (a receipt or completion of the current version). Each row
-    also says how many rows the person has (p_rows), so that most are counted without looking for others."""
+    """The SELECT of the report's people, one row each, its parameters and the columns that hold the
+    person's facts: app_<j>, the requirements that apply to them (through any of their current roles), and
+    done_<j>, those they have done (a receipt or completion of the current version). p_rows: how many
+    counted memberships they hold; p_school and p_role: the one, when they hold one (most people)."""
     from .models import BriefingCompletion
 
-    people = (
-        _people(school_ids)
-        .values(
-            p_school=F("school_id"),
-            p_role=F("role"),
-            p_user=F("user_id"),
-            p_first_name=F("user__first_name"),
-            p_last_name=F("user__last_name"),
-            p_email=F("user__email"),
-        )
-        .order_by()
-    )
-    people_sql, people_params = people.query.sql_with_params()
     groups = _groups(bits)
     audiences = _audiences(requirements, bits)
-    per_person = (  # every current member: one pass, cheaper than choosing the report's people first
+    counted = _counted_memberships(school_ids)
+    people = (  # one pass over every current membership of an active account
         Membership.objects.current()
+        .filter(user__is_active=True)
         .values("user_id")
         .annotate(
-            p_rows=Count("pk", filter=_counted_memberships(school_ids)),
+            p_rows=Count("pk", filter=counted),
+            p_school=Min("school_id", filter=counted),
+            p_role=Min("role", filter=counted),
             **{
                 f"aud_{k}": Max(Case(When(condition, then=Value(1)), default=Value(0)))
                 for k, (condition, _masks) in enumerate(audiences)
             },
         )
+        .filter(p_rows__gt=0)
         .order_by()
     )
-    per_person_sql, per_person_params = per_person.query.sql_with_params()
+    people_sql, people_params = people.query.sql_with_params()
+    person = "SELECT a.user_id AS p_user, a.p_rows, a.p_school, a.p_role"
     if not groups:
-        sql = f"SELECT m.*, a.p_rows FROM ({people_sql}) m JOIN ({per_person_sql}) a ON a.user_id = m.p_user"  # noqa: S608 - subqueries of the ORM
-        return sql, [*people_params, *per_person_params], []
+        return f"{person} FROM ({people_sql}) a", list(people_params), []  # noqa: S608 - a subquery of the ORM
     current, current_params = values_sql(
         [(r.page_id, r.version_number, bit.group, bit.mask) for r, bit in zip(requirements, bits, strict=True)]
     )
@@ -336,12 +340,11 @@ def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
     sql = " ".join(
         [
             f"WITH req(page_id, version_number, bit_group, mask) AS ({current})",
-            f"SELECT m.*, a.p_rows, {apps}, {dones} FROM ({people_sql}) m",  # noqa: S608 - names, masks from here
-            f"JOIN ({per_person_sql}) a ON a.user_id = m.p_user",
-            f"LEFT JOIN ({done_sql}) d ON d.user_id = m.p_user",
+            f"{person}, {apps}, {dones} FROM ({people_sql}) a",  # noqa: S608 - masks from this module
+            f"LEFT JOIN ({done_sql}) d ON d.user_id = a.user_id",
         ]
     )
-    params = [*current_params, *people_params, *per_person_params, *users_params]
+    params = [*current_params, *people_params, *users_params]
     return sql, params, [f"app_{j}" for j in groups] + [f"done_{j}" for j in groups]
 
 
@@ -358,7 +361,7 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
     build_growth = growth_for(requirements, bits)
 
     with flag_table(*_rows(school_ids, requirements, bits)) as table:
-        counted = _count(table, bits, {**person_counts, **item_counts})
+        counted = _count(table, bits, {**person_counts, **item_counts}, _memberships_sql(school_ids))
         by_school, by_role, totals_by_role = counted.by_school, counted.by_school_role, counted.by_role
         totals = counted.totals.get(None, {})
         growth = build_growth(table, totals)
@@ -389,7 +392,7 @@ def build_summary(school_ids=None) -> SchoolBriefing:
     bits = bits_for(requirements)
     person_counts = _person_counts(bits)
     with flag_table(*_rows(school_ids, requirements, bits)) as table:
-        counted = _count(table, bits, person_counts)
+        counted = _count(table, bits, person_counts, _memberships_sql(school_ids))
         overall, by_role = counted.totals.get(None), counted.by_role
     return SchoolBriefing(
         school=None,

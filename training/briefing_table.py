@@ -1,13 +1,13 @@
 """The report's people and what each has done, computed once into a temporary table, then counted.
 
-Every figure of the briefing report is a count over the same rows (a person's current membership as
+Every figure of the briefing report is a count over the same people (each with a current membership as
 staff or governor) and the same facts about each person: which requirements apply to them and which
 they have done. Those facts are two bit masks a person (`app_<j>`, `done_<j>`: bit `i % 62` of group
 `i // 62` stands for requirement i), read in one pass over `BriefingCompletion` (joined on each page's
 current version number) and one over current memberships, instead of one lookup per person and
-requirement. Django's ORM cannot join or aggregate over those derived tables, so this module stores the
-rows once in a temporary table of the connection and counts with plain GROUP BY queries over it. Column
-names and masks come from this code, never from input; other values are always query parameters.
+requirement. Django's ORM cannot join or aggregate over those derived tables, so this module stores one
+row a person once in a temporary table of the connection and counts with plain GROUP BY queries over it.
+Column names and masks come from this code, never from input; other values are always query parameters.
 """
 
 from collections.abc import Iterable, Mapping
@@ -19,10 +19,10 @@ TABLE = "briefing_flags"
 
 
 class FlagTable:
-    """Counts and rows of the temporary table (one row a counted membership)."""
+    """Counts and rows of the temporary table (one row a person)."""
 
     def __init__(self, person_columns: list[str]):
-        self.person_columns = person_columns  # the same on every row of one person
+        self.person_columns = person_columns  # the person's facts
 
     def count(self, group_by: Iterable[str], counts: Mapping[str, str | None], where: str) -> list[dict]:
         """One row per group of the rows meeting `where`: for each alias in `counts`, the rows where its
@@ -38,13 +38,23 @@ class FlagTable:
             sql += f" GROUP BY {', '.join(group_by)}"
         return self._rows(sql, [])
 
-    def select(self, columns: Iterable[str], where: str, params: list, order_by: Iterable[str]) -> list[dict]:
-        sql = f"SELECT {', '.join(columns)} FROM {TABLE} WHERE {where} ORDER BY {', '.join(order_by)}"  # noqa: S608
-        return self._rows(sql, params)
+    def select_memberships(
+        self, memberships: tuple[str, list], columns: Iterable[str], where: str, params: list, order_by: Iterable[str]
+    ) -> list[dict]:
+        """`columns` of the people's memberships (`memberships`: a SELECT giving `p_user`, and its parameters),
+        each joined with its person's row (`t`) where `where`."""
+        sql, memberships_params = memberships
+        sql = " ".join(
+            [
+                f"SELECT {', '.join(columns)} FROM ({sql}) m JOIN {TABLE} t ON t.p_user = m.p_user",  # noqa: S608
+                f"WHERE {where} ORDER BY {', '.join(order_by)}",
+            ]
+        )
+        return self._rows(sql, [*memberships_params, *params])
 
     def people_sql(self) -> str:
         """The table's people, one row each with their facts (to join with other tables)."""
-        return f"SELECT DISTINCT {', '.join(['p_user', *self.person_columns])} FROM {TABLE}"  # noqa: S608
+        return f"SELECT {', '.join(['p_user', *self.person_columns])} FROM {TABLE}"  # noqa: S608
 
     @staticmethod
     def _rows(sql, params) -> list[dict]:
