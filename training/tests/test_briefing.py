@@ -207,6 +207,40 @@ def test_build_report_query_count_is_pinned(personas, world, django_assert_num_q
     assert entry_for(report, personas.meadow).by_role[0].total == 60
 
 
+def test_people_with_several_memberships_count_once_in_each_figure_in_the_same_queries(
+    personas, world, django_assert_num_queries
+):
+    """Most people are one row of the report's counts; those holding several counted memberships are read
+    apart and counted once in each figure (a school, a role, the trust), however many there are."""
+    names_for = frozenset({personas.brook.pk})
+    build_report(names_for=names_for)  # warm caches (site root paths)
+    before = build_report(names_for=names_for)
+    for n in range(6):  # staff at Brook and Meadow, and governor at Brook: briefed at none of it
+        person = UserFactory(email=f"several{n}@symphony.example")
+        MembershipFactory(user=person, school=personas.brook, role=Role.STAFF)
+        MembershipFactory(user=person, school=personas.meadow, role=Role.STAFF)
+        MembershipFactory(user=person, school=personas.brook, role=Role.GOVERNOR)
+    with django_assert_num_queries(REPORT_QUERIES):
+        after = build_report(names_for=names_for)
+
+    def grown(entry, old):
+        return (
+            entry.overall.total - old.overall.total,
+            [f.total - o.total for f, o in zip(entry.by_role, old.by_role, strict=True)],
+            {i.requirement.title: i.figure.total - o.figure.total for i, o in zip(entry.by_item, old.by_item, strict=True)},
+        )
+
+    everything = {"Children in Care policy": 6, "Safeguarding essentials": 6, "Governor monitoring": 6}
+    brook, meadow = entry_for(after, personas.brook), entry_for(after, personas.meadow)
+    assert grown(brook, entry_for(before, personas.brook)) == (6, [6, 6], everything)
+    # At Meadow they are staff only, but what applies to a person applies through any of their roles.
+    assert grown(meadow, entry_for(before, personas.meadow)) == (6, [6, 0], everything)
+    assert grown(after.totals, before.totals) == (6, [6, 6], everything)
+    assert after.totals.overall.done == before.totals.overall.done
+    several = [p for p in brook.outstanding_people if p.email.startswith("several")]
+    assert len(several) == 6 and all(sorted(p.roles) == ["Governors", "Staff"] for p in several)
+
+
 def test_is_briefed_answers_for_one_person(personas, world):
     from training.briefing import is_briefed
 
