@@ -154,27 +154,40 @@ def _item_counts(bits) -> dict:
     return counts
 
 
-@dataclass
 class Counted:
-    """Each figure's counts (`total`, `outstanding`, and t_<i>, d_<i> where items are counted)."""
+    """Each figure's counts (`total`, `outstanding`, and t_<i>, d_<i> where items are counted), summed as
+    lists in the order of `names` (one list a figure: the sums of many groups stay cheap) and read as dicts."""
 
-    by_school: dict = field(default_factory=dict)  # school id: counts
-    by_school_role: dict = field(default_factory=dict)  # (school id, role): counts
-    by_role: dict = field(default_factory=dict)  # role: counts, across the schools
-    totals: dict = field(default_factory=dict)  # counts across the schools
+    def __init__(self, names):
+        self.names = list(names)
+        self._sums = {}  # (kind, key): [count, ...]
 
-    def add(self, counts: dict, schools, school_roles, roles) -> None:
+    def add(self, values: list, schools, school_roles, roles) -> None:
         """One person's or group's counts into the figures they are in (each key once)."""
-        for figures, keys in (
-            (self.by_school, schools),
-            (self.by_school_role, school_roles),
-            (self.by_role, roles),
-            (self.totals, [None]),
-        ):
-            for key in keys:
-                sums = figures.setdefault(key, dict.fromkeys(counts, 0))
-                for name, value in counts.items():
-                    sums[name] += value
+        keys = [("school", s) for s in schools] + [("school_role", k) for k in school_roles]
+        for key in [*keys, *[("role", r) for r in roles], ("totals", None)]:
+            sums = self._sums.get(key)
+            self._sums[key] = list(values) if sums is None else [a + b for a, b in zip(sums, values, strict=True)]
+
+    def figures(self, kind: str) -> dict:
+        """"school" (by school id), "school_role" (by (school id, role)), "role" or "totals" (key None)."""
+        return {key: dict(zip(self.names, sums, strict=True)) for (k, key), sums in self._sums.items() if k == kind}
+
+    @property
+    def by_school(self) -> dict:
+        return self.figures("school")
+
+    @property
+    def by_school_role(self) -> dict:
+        return self.figures("school_role")
+
+    @property
+    def by_role(self) -> dict:
+        return self.figures("role")
+
+    @property
+    def totals(self) -> dict:
+        return self.figures("totals")
 
 
 ONE_MEMBERSHIP = "p_rows = 1"
@@ -187,10 +200,10 @@ def _count(table, bits, counts, memberships) -> Counted:
     of the (school, role) groups of those people, counted by the database. The few holding several (staff
     and governor, or in two schools) count once in each figure: their memberships are read and added here.
     """
-    counted = Counted()
+    counted = Counted(counts)
     for group in table.count(["p_school", "p_role"], counts, where=ONE_MEMBERSHIP):
         school, role = group.pop("p_school"), group.pop("p_role")
-        counted.add(group, [school], [(school, role)], [role])
+        counted.add([group[name] for name in counted.names], [school], [(school, role)], [role])
     rows = table.select_memberships(
         memberships,
         ["m.p_school", "m.p_role", "m.p_user", *[f"t.{column}" for column in table.person_columns]],
@@ -209,13 +222,13 @@ def _count(table, bits, counts, memberships) -> Counted:
     return counted
 
 
-def _person(row, bits, counts) -> dict:
+def _person(row, bits, counts) -> list:
     """One person's counts (1 or 0 each), as `counts` would count their row."""
     person = {"total": 1, "outstanding": int(any(bit.outstanding_in(row) for bit in bits))}
     for i, bit in enumerate(bits):
         person[f"t_{i}"] = int(bit.applies_in(row))
         person[f"d_{i}"] = int(bit.done_in(row))
-    return {name: person[name] for name in counts}
+    return [person[name] for name in counts]
 
 
 def _figure(label, row) -> Figure:
