@@ -170,7 +170,8 @@ class Counted:
             self._sums[key] = list(values) if sums is None else [a + b for a, b in zip(sums, values, strict=True)]
 
     def figures(self, kind: str) -> dict:
-        """"school" (by school id), "school_role" (by (school id, role)), "role" or "totals" (key None)."""
+        """The counts of one kind of figure: by school id ("school"), by (school id, role) ("school_role"),
+        by role ("role"), or across the schools ("totals", under the key None)."""
         return {key: dict(zip(self.names, sums, strict=True)) for (k, key), sums in self._sums.items() if k == kind}
 
     @property
