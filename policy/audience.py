@@ -10,7 +10,8 @@ Other apps (training's briefing report, search, home) import from here; the name
 - `can_read(user, page)`: in the audience, or may edit the page in the CMS (authors read drafts'
   published history). Used by the pages themselves; anything else answers 404.
 - `audience_memberships(roles, school_ids)` -> the rule as a queryset of current memberships (the
-  briefing report tests each person against it in the database).
+  briefing report tests each person against it in the database); `audience_condition(roles, school_ids)`
+  -> the same rule as a condition on a current membership's fields.
 - `members_of(page)` -> queryset of active users in the page's audience (for completion reports).
 - `statuses_for(user)` -> list of `Status` (one per page in `pages_for`, with the current version,
   the person's receipt of it if any, and the due date); `outstanding_for(user)` keeps those still
@@ -28,9 +29,10 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 
-from trust.access import covering, covers, current_memberships
+from trust.access import covering_q, covers, current_memberships
 from trust.page_privacy import openable, opener
 from trust.personal_pages import kept_for_content
 from trust.school_days import add_working_days, working_days_between
@@ -144,7 +146,12 @@ def audience_memberships(roles, school_ids=None):
     in `school_ids` (None: every school). Trust-wide roles count for every school."""
     from trust.models import Membership
 
-    return covering(Membership.objects.current().filter(role__in=list(roles or [])), school_ids)
+    return Membership.objects.current().filter(audience_condition(roles, school_ids))
+
+
+def audience_condition(roles, school_ids=None) -> Q:
+    """The same rule as a condition on a current membership's fields (to test many in one pass)."""
+    return Q(role__in=list(roles or [])) & covering_q(school_ids)
 
 
 def members_of(page):

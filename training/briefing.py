@@ -7,8 +7,10 @@ report); requirements apply through any of their current roles.
 """
 
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
-from django.db.models import Case, F, Max, Q, Value, When
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 
 from trust.enums import Role
 from trust.models import Membership, School
@@ -103,14 +105,22 @@ class Bit:
 
     @property
     def applies(self) -> str:
-        return f"((app_{self.group} & {self.mask}) <> 0)"
+        """Not 0 when the requirement applies to the person (an integer: counted without a CASE)."""
+        return f"(app_{self.group} & {self.mask})"
 
     @property
     def done(self) -> str:
-        return f"((app_{self.group} & done_{self.group} & {self.mask}) <> 0)"
+        """Not 0 when it applies to them and they have done it."""
+        return f"(app_{self.group} & done_{self.group} & {self.mask})"
+
+    def applies_in(self, row) -> bool:
+        return bool(row[f"app_{self.group}"] & self.mask)
+
+    def done_in(self, row) -> bool:
+        return bool(row[f"app_{self.group}"] & row[f"done_{self.group}"] & self.mask)
 
     def outstanding_in(self, row) -> bool:
-        return bool(row[f"app_{self.group}"] & self.mask and not row[f"done_{self.group}"] & self.mask)
+        return self.applies_in(row) and not self.done_in(row)
 
 
 def bits_for(requirements) -> list[Bit]:
@@ -121,21 +131,105 @@ def _groups(bits) -> list[int]:
     return sorted({bit.group for bit in bits})
 
 
+def _outstanding_bits(bits) -> str | None:
+    """Not 0 when something that applies to the person is not done."""
+    terms = [f"(app_{j} & ~done_{j})" for j in _groups(bits)]
+    return " | ".join(terms) if terms else None
+
+
 def _outstanding_sql(bits) -> str | None:
-    terms = [f"((app_{j} & ~done_{j}) <> 0)" for j in _groups(bits)]
-    return " OR ".join(terms) if terms else None
+    outstanding = _outstanding_bits(bits)
+    return None if outstanding is None else f"({outstanding}) <> 0"
 
 
 def _person_counts(bits) -> dict:
-    return {"total": (None, []), "outstanding": (_outstanding_sql(bits) or "1 = 0", [])}
+    return {"total": None, "outstanding": _outstanding_bits(bits) or "0"}
 
 
 def _item_counts(bits) -> dict:
     counts = {}
     for i, bit in enumerate(bits):
-        counts[f"t_{i}"] = (bit.applies, [])
-        counts[f"d_{i}"] = (bit.done, [])
+        counts[f"t_{i}"] = bit.applies
+        counts[f"d_{i}"] = bit.done
     return counts
+
+
+class Counted:
+    """Each figure's counts (`total`, `outstanding`, and t_<i>, d_<i> where items are counted), summed as
+    lists in the order of `names` (one list a figure: the sums of many groups stay cheap) and read as dicts."""
+
+    def __init__(self, names):
+        self.names = list(names)
+        self._sums = {}  # (kind, key): [count, ...]
+
+    def add(self, values: list, schools, school_roles, roles) -> None:
+        """One person's or group's counts into the figures they are in (each key once)."""
+        keys = [("school", s) for s in schools] + [("school_role", k) for k in school_roles]
+        for key in [*keys, *[("role", r) for r in roles], ("totals", None)]:
+            sums = self._sums.get(key)
+            self._sums[key] = list(values) if sums is None else [a + b for a, b in zip(sums, values, strict=True)]
+
+    def figures(self, kind: str) -> dict:
+        """The counts of one kind of figure: by school id ("school"), by (school id, role) ("school_role"),
+        by role ("role"), or across the schools ("totals", under the key None)."""
+        return {key: dict(zip(self.names, sums, strict=True)) for (k, key), sums in self._sums.items() if k == kind}
+
+    @property
+    def by_school(self) -> dict:
+        return self.figures("school")
+
+    @property
+    def by_school_role(self) -> dict:
+        return self.figures("school_role")
+
+    @property
+    def by_role(self) -> dict:
+        return self.figures("role")
+
+    @property
+    def totals(self) -> dict:
+        return self.figures("totals")
+
+
+ONE_MEMBERSHIP = "p_rows = 1"
+
+
+def _count(table, bits, counts, memberships) -> Counted:
+    """Every figure from one pass over the table (`memberships`: `_memberships_sql`).
+
+    Most people hold one counted membership, in one school and role, so every figure is a sum of the counts
+    of the (school, role) groups of those people, counted by the database. The few holding several (staff
+    and governor, or in two schools) count once in each figure: their memberships are read and added here.
+    """
+    counted = Counted(counts)
+    for group in table.count(["p_school", "p_role"], counts, where=ONE_MEMBERSHIP):
+        school, role = group.pop("p_school"), group.pop("p_role")
+        counted.add([group[name] for name in counted.names], [school], [(school, role)], [role])
+    rows = table.select_memberships(
+        memberships,
+        ["m.p_school", "m.p_role", "m.p_user", *[f"t.{column}" for column in table.person_columns]],
+        where=f"NOT ({ONE_MEMBERSHIP})",
+        params=[],
+        order_by=["m.p_user", "m.p_school", "m.p_role"],
+    )
+    for _user, memberships in groupby(rows, key=itemgetter("p_user")):
+        memberships = list(memberships)
+        counted.add(
+            _person(memberships[0], bits, counts),
+            dict.fromkeys(m["p_school"] for m in memberships),
+            dict.fromkeys((m["p_school"], m["p_role"]) for m in memberships),
+            dict.fromkeys(m["p_role"] for m in memberships),
+        )
+    return counted
+
+
+def _person(row, bits, counts) -> list:
+    """One person's counts (1 or 0 each), as `counts` would count their row."""
+    person = {"total": 1, "outstanding": int(any(bit.outstanding_in(row) for bit in bits))}
+    for i, bit in enumerate(bits):
+        person[f"t_{i}"] = int(bit.applies_in(row))
+        person[f"d_{i}"] = int(bit.done_in(row))
+    return [person[name] for name in counts]
 
 
 def _figure(label, row) -> Figure:
@@ -154,11 +248,12 @@ def _outstanding_people(table, requirements, bits, school_ids) -> dict[int, list
     outstanding = _outstanding_sql(bits)
     if outstanding is None or not school_ids:
         return {}
-    rows = table.select(
-        ["p_school", "p_user", "p_role", "p_first_name", "p_last_name", "p_email", *table.person_columns],
-        where=f"p_school IN ({', '.join(['%s'] * len(school_ids))}) AND ({outstanding})",
-        params=list(school_ids),
-        order_by=["p_school", "p_last_name", "p_first_name", "p_user"],
+    rows = table.select_memberships(
+        _memberships_sql(school_ids, names=True),
+        ["m.*", *[f"t.{column}" for column in table.person_columns]],
+        where=f"({outstanding})",
+        params=[],
+        order_by=["m.p_school", "m.p_last_name", "m.p_first_name", "m.p_user"],
     )
     labels = dict(ROLE_ROWS)
     people: dict[int, dict[int, OutstandingPerson]] = {}
@@ -178,51 +273,62 @@ def _outstanding_people(table, requirements, bits, school_ids) -> dict[int, list
 
 
 def _audiences(requirements, bits) -> list[tuple]:
-    """Each distinct audience (most policies share one): its current memberships, and for each group of
-    bits, the mask of the requirements it is the audience of."""
+    """Each distinct audience (most policies share one): the condition a current membership meets to be in
+    it, and for each group of bits, the mask of the requirements it is the audience of."""
     audiences: dict[tuple, tuple] = {}
     for requirement, bit in zip(requirements, bits, strict=True):
         key = (requirement.kind == "Training", requirement.roles, requirement.school_ids)
-        memberships, masks = audiences.setdefault(key, (requirement._audience(), {}))
+        _condition, masks = audiences.setdefault(key, (requirement._audience_condition(), {}))
         masks[bit.group] = masks.get(bit.group, 0) | bit.mask
     return list(audiences.values())
 
 
+def _counted_memberships(school_ids) -> Q:
+    """`_people`'s memberships, as a condition on current memberships (the person's account aside)."""
+    counted = Q(role__in=COUNTED_ROLES)
+    return counted if school_ids is None else counted & Q(school_id__in=school_ids)
+
+
+def _memberships_sql(school_ids, *, names=False) -> tuple[str, list]:
+    """The SELECT of the counted memberships (p_school, p_role, p_user; with `names`, the person's names and
+    address), and its parameters."""
+    columns = {"p_school": F("school_id"), "p_role": F("role"), "p_user": F("user_id")}
+    if names:
+        columns |= {"p_first_name": F("user__first_name"), "p_last_name": F("user__last_name"), "p_email": F("user__email")}
+    sql, params = _people(school_ids).values(**columns).order_by().query.sql_with_params()
+    return sql, list(params)
+
+
 def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
-    """The SELECT of the report's rows, one per counted membership, its parameters and the columns that
-    hold the person's facts: app_<j>, the requirements that apply to them (through any of their current
-    roles), and done_<j>, those they have done (a receipt or completion of the current version)."""
+    """The SELECT of the report's people, one row each, its parameters and the columns that hold the
+    person's facts: app_<j>, the requirements that apply to them (through any of their current roles), and
+    done_<j>, those they have done (a receipt or completion of the current version). p_rows: how many
+    counted memberships they hold; p_school and p_role: the one, when they hold one (most people)."""
     from .models import BriefingCompletion
 
-    people = (
-        _people(school_ids)
-        .values(
-            p_school=F("school_id"),
-            p_role=F("role"),
-            p_user=F("user_id"),
-            p_first_name=F("user__first_name"),
-            p_last_name=F("user__last_name"),
-            p_email=F("user__email"),
+    groups = _groups(bits)
+    audiences = _audiences(requirements, bits)
+    counted = _counted_memberships(school_ids)
+    people = (  # one pass over every current membership of an active account
+        Membership.objects.current()
+        .filter(user__is_active=True)
+        .values("user_id")
+        .annotate(
+            p_rows=Count("pk", filter=counted),
+            p_school=Min("school_id", filter=counted),
+            p_role=Min("role", filter=counted),
+            **{
+                f"aud_{k}": Max(Case(When(condition, then=Value(1)), default=Value(0)))
+                for k, (condition, _masks) in enumerate(audiences)
+            },
         )
+        .filter(p_rows__gt=0)
         .order_by()
     )
     people_sql, people_params = people.query.sql_with_params()
-    groups = _groups(bits)
+    person = "SELECT a.user_id AS p_user, a.p_rows, a.p_school, a.p_role"
     if not groups:
-        return people_sql, list(people_params), []
-    audiences = _audiences(requirements, bits)
-    in_audience = (  # every current member: one pass, cheaper than choosing the report's people first
-        Membership.objects.current()
-        .values("user_id")
-        .annotate(
-            **{
-                f"aud_{k}": Max(Case(When(pk__in=memberships.values("pk"), then=Value(1)), default=Value(0)))
-                for k, (memberships, _masks) in enumerate(audiences)
-            }
-        )
-        .order_by()
-    )
-    audience_sql, audience_params = in_audience.query.sql_with_params()
+        return f"{person} FROM ({people_sql}) a", list(people_params), []  # noqa: S608 - a subquery of the ORM
     current, current_params = values_sql(
         [(r.page_id, r.version_number, bit.group, bit.mask) for r, bit in zip(requirements, bits, strict=True)]
     )
@@ -248,12 +354,11 @@ def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
     sql = " ".join(
         [
             f"WITH req(page_id, version_number, bit_group, mask) AS ({current})",
-            f"SELECT m.*, {apps}, {dones} FROM ({people_sql}) m",  # noqa: S608 - names and masks from this module
-            f"LEFT JOIN ({audience_sql}) a ON a.user_id = m.p_user",
-            f"LEFT JOIN ({done_sql}) d ON d.user_id = m.p_user",
+            f"{person}, {apps}, {dones} FROM ({people_sql}) a",  # noqa: S608 - masks from this module
+            f"LEFT JOIN ({done_sql}) d ON d.user_id = a.user_id",
         ]
     )
-    params = [*current_params, *people_params, *audience_params, *users_params]
+    params = [*current_params, *people_params, *users_params]
     return sql, params, [f"app_{j}" for j in groups] + [f"done_{j}" for j in groups]
 
 
@@ -270,11 +375,9 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
     build_growth = growth_for(requirements, bits)
 
     with flag_table(*_rows(school_ids, requirements, bits)) as table:
-        # Each school's people and items in one pass, the totals in another.
-        by_school = {r["p_school"]: r for r in table.count(["p_school"], {**person_counts, **item_counts})}
-        by_role = {(r["p_school"], r["p_role"]): r for r in table.count(["p_school", "p_role"], person_counts)}
-        (totals,) = table.count([], {**person_counts, **item_counts})
-        totals_by_role = {r["p_role"]: r for r in table.count(["p_role"], person_counts)}
+        counted = _count(table, bits, {**person_counts, **item_counts}, _memberships_sql(school_ids))
+        by_school, by_role, totals_by_role = counted.by_school, counted.by_school_role, counted.by_role
+        totals = counted.totals.get(None, {})
         growth = build_growth(table, totals)
         names = _outstanding_people(table, requirements, bits, [s.pk for s in schools if s.pk in names_for])
 
@@ -303,8 +406,8 @@ def build_summary(school_ids=None) -> SchoolBriefing:
     bits = bits_for(requirements)
     person_counts = _person_counts(bits)
     with flag_table(*_rows(school_ids, requirements, bits)) as table:
-        (overall,) = table.count([], person_counts)
-        by_role = {r["p_role"]: r for r in table.count(["p_role"], person_counts)}
+        counted = _count(table, bits, person_counts, _memberships_sql(school_ids))
+        overall, by_role = counted.totals.get(None), counted.by_role
     return SchoolBriefing(
         school=None,
         overall=_figure("Everyone", overall),

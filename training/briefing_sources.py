@@ -5,7 +5,7 @@ Two sources, kept apart so either can change alone:
 - `training_requirements()`: every live, required training module (this app's own rule).
 - `policy_requirements()`: the current version of every live policy and DfE guidance page that asks
   its audience to acknowledge it (the policy app's models: `PolicyVersion`, `ReadReceipt`). Who is in
-  the audience is the policy app's own rule, as a queryset: `policy.audience.audience_memberships`.
+  the audience is the policy app's own rule, as a condition on a membership: `policy.audience.audience_condition`.
 
 Each `Requirement` gives two database expressions about a person (`OuterRef(user_field)`): whether
 it applies to them and whether they have done it. The report aggregates over those in a fixed
@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
-from policy.audience import audience_memberships
+from policy.audience import audience_condition
 from policy.models import GuidancePage, PolicyPage, ReadReceipt
 from policy.versions import material_versions_by_page
 from trust.models import Membership
@@ -47,10 +47,15 @@ class Requirement:
         return Exists(memberships)
 
     def _audience(self):
-        """Current memberships in the audience: each app's own rule (training: its roles, in any school)."""
+        """Current memberships in the audience."""
+        return Membership.objects.current().filter(self._audience_condition())
+
+    def _audience_condition(self) -> Q:
+        """What puts a current membership in the audience: each app's own rule (training: its roles, in any
+        school), as a condition on the membership's fields."""
         if self.kind == "Training":
-            return Membership.objects.current().filter(role__in=self.roles)
-        return audience_memberships(self.roles, self.school_ids)
+            return Q(role__in=self.roles)
+        return audience_condition(self.roles, self.school_ids)
 
     def done(self, user_field="user_id"):
         return Exists(self._records_of_doing_it(user_field))

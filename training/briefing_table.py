@@ -1,13 +1,13 @@
 """The report's people and what each has done, computed once into a temporary table, then counted.
 
-Every figure of the briefing report is a count over the same rows (a person's current membership as
+Every figure of the briefing report is a count over the same people (each with a current membership as
 staff or governor) and the same facts about each person: which requirements apply to them and which
 they have done. Those facts are two bit masks a person (`app_<j>`, `done_<j>`: bit `i % 62` of group
 `i // 62` stands for requirement i), read in one pass over `BriefingCompletion` (joined on each page's
 current version number) and one over current memberships, instead of one lookup per person and
-requirement. Django's ORM cannot join or aggregate over those derived tables, so this module stores the
-rows once in a temporary table of the connection and counts with plain GROUP BY queries over it. Column
-names and masks come from this code, never from input; other values are always query parameters.
+requirement. Django's ORM cannot join or aggregate over those derived tables, so this module stores one
+row a person once in a temporary table of the connection and counts with plain GROUP BY queries over it.
+Column names and masks come from this code, never from input; other values are always query parameters.
 """
 
 from collections.abc import Iterable, Mapping
@@ -19,38 +19,42 @@ TABLE = "briefing_flags"
 
 
 class FlagTable:
-    """Counts of distinct people over the rows in the temporary table."""
+    """Counts and rows of the temporary table (one row a person)."""
 
     def __init__(self, person_columns: list[str]):
-        self.person_columns = person_columns  # the same on every row of one person
+        self.person_columns = person_columns  # the person's facts
 
-    def count(self, group_by: Iterable[str], counts: Mapping[str, tuple[str | None, list]]) -> list[dict]:
-        """One row per group: for each alias in `counts`, the distinct people meeting its (condition, params).
-
-        A condition of None counts everyone in the group. A person is one row per group (their facts are
-        the same on each of their rows), so the counts are sums, not distinct counts.
-        """
+    def count(self, group_by: Iterable[str], counts: Mapping[str, str | None], where: str) -> list[dict]:
+        """One row per group of the rows meeting `where`: for each alias in `counts`, the rows where its
+        integer expression is not 0 (None: every row). The caller's `where` keeps one row a person in each
+        group, so rows are people."""
         group_by = list(group_by)
-        columns, params = [], []
-        for alias, (condition, condition_params) in counts.items():
-            if condition is None:
-                columns.append(f"COUNT(*) AS {alias}")
-            else:
-                columns.append(f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0) AS {alias}")
-                params += condition_params
-        people = ", ".join(dict.fromkeys([*group_by, "p_user", *self.person_columns]))
-        sql = f"SELECT {', '.join(group_by + columns)} FROM (SELECT DISTINCT {people} FROM {TABLE}) people"  # noqa: S608
+        columns = [
+            f"COUNT(*) AS {alias}" if expression is None else f"COUNT(NULLIF({expression}, 0)) AS {alias}"
+            for alias, expression in counts.items()
+        ]
+        sql = f"SELECT {', '.join(group_by + columns)} FROM {TABLE} WHERE {where}"  # noqa: S608
         if group_by:
             sql += f" GROUP BY {', '.join(group_by)}"
-        return self._rows(sql, params)
+        return self._rows(sql, [])
 
-    def select(self, columns: Iterable[str], where: str, params: list, order_by: Iterable[str]) -> list[dict]:
-        sql = f"SELECT {', '.join(columns)} FROM {TABLE} WHERE {where} ORDER BY {', '.join(order_by)}"  # noqa: S608
-        return self._rows(sql, params)
+    def select_memberships(
+        self, memberships: tuple[str, list], columns: Iterable[str], where: str, params: list, order_by: Iterable[str]
+    ) -> list[dict]:
+        """`columns` of the people's memberships (`memberships`: a SELECT giving `p_user`, and its parameters),
+        each joined with its person's row (`t`) where `where`."""
+        sql, memberships_params = memberships
+        sql = " ".join(
+            [
+                f"SELECT {', '.join(columns)} FROM ({sql}) m JOIN {TABLE} t ON t.p_user = m.p_user",  # noqa: S608
+                f"WHERE {where} ORDER BY {', '.join(order_by)}",
+            ]
+        )
+        return self._rows(sql, [*memberships_params, *params])
 
     def people_sql(self) -> str:
         """The table's people, one row each with their facts (to join with other tables)."""
-        return f"SELECT DISTINCT {', '.join(['p_user', *self.person_columns])} FROM {TABLE}"  # noqa: S608
+        return f"SELECT {', '.join(['p_user', *self.person_columns])} FROM {TABLE}"  # noqa: S608
 
     @staticmethod
     def _rows(sql, params) -> list[dict]:
@@ -72,11 +76,11 @@ def flag_table(sql: str, params: list, person_columns: list[str]):
 
 
 def _analyze_sql() -> str:
-    """The table's size and the statistics of what its rows are joined and grouped on. Not the names and
-    e-mail addresses (only shown) nor the masks (tested with `&`, which no statistics help): on PostgreSQL
-    those cost three quarters of the ANALYZE at 5,000 staff. SQLite takes no column list."""
+    """The table's size and the statistics of what its rows are joined on (p_user) and chosen by (p_rows).
+    Not the masks (tested with `&`, which no statistics help) nor what is only grouped on: on PostgreSQL
+    those cost most of the ANALYZE at 5,000 staff. SQLite takes no column list."""
     if connection.vendor == "postgresql":
-        return f"ANALYZE {TABLE} (p_user, p_school, p_role)"
+        return f"ANALYZE {TABLE} (p_user, p_rows)"
     return f"ANALYZE {TABLE}"
 
 

@@ -43,9 +43,14 @@ def covers(membership: Membership, school_ids: Iterable[int] | None) -> bool:
 
 def covering(memberships, school_ids: Iterable[int] | None):
     """The same rule on a queryset of memberships: those that reach one of `school_ids` (None: any school)."""
+    return memberships.filter(covering_q(school_ids))
+
+
+def covering_q(school_ids: Iterable[int] | None) -> Q:
+    """The same rule as a condition on a membership's fields (to test many memberships in one pass)."""
     if school_ids is None:
-        return memberships
-    return memberships.filter(Q(school_id__in=school_ids) | Q(role__in=TRUST_WIDE_ROLES))
+        return Q()
+    return Q(school_id__in=school_ids) | Q(role__in=TRUST_WIDE_ROLES)
 
 
 def has_role(user, *roles: str, school: School | int | None = None) -> bool:

@@ -1,6 +1,6 @@
 """A policy for some schools counts only those schools' people in the briefing report; a trust-wide one counts all.
 
-These fail if the audience rule's queryset (policy.audience.audience_memberships, which the briefing's
+These fail if the audience rule (policy.audience.audience_condition, which the briefing's
 requirements use) stops filtering by a policy's schools.
 """
 
