@@ -188,7 +188,8 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # --- Cache: Redis when REDIS_URL is set --------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's RedisCache, keeping its Redis clients rather than making one per command (portal/cache.py).
+    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each person's copy of the pages that allow it (trust/personal_pages.py): only with a cache that every
