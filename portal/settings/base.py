@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
-    "allauth.usersessions",
+    "trust.user_sessions.UserSessionsConfig",  # allauth.usersessions, its sign-in recorded in two statements
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
