@@ -78,3 +78,10 @@ def test_a_session_made_at_sign_in_never_overwrites_one_whose_key_is_taken(db):
     assert new.session_key != existing.session_key
     assert SessionStore(existing.session_key)["who"] == "first person"
     assert SessionStore(new.session_key)["who"] == "second person"
+
+
+def test_people_are_found_by_address_through_an_index(db):
+    """allauth finds the person signing in by auth_user.email: without an index each sign-in reads the whole table."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "auth_user")
+    assert any(c["index"] and c["columns"] == ["email"] for c in constraints.values())
