@@ -10,4 +10,6 @@ class CaseworkConfig(AppConfig):
         from . import signals  # noqa: F401
         from .models import Delegation
 
-        register_admin_reach("casework delegation", Delegation.objects.of_delegate)
+        register_admin_reach(
+            "casework delegation", lambda person_id, today: Delegation.objects.filter(delegate_id=person_id).active(today)
+        )

@@ -4,12 +4,15 @@ Every other app asks here: a predicate for one object, a queryset for many, side
 list and a detail page can never disagree. Default deny: no membership, no access.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, Q
+from django.utils import timezone
 
+from .compiled_sql import CompiledOnce
 from .enums import MFA_ROLES, TRUST_WIDE_ROLES, Role
 from .models import Membership, School
 
@@ -94,39 +97,43 @@ def own_school_ids(user, roles: Iterable[str] = (Role.DESIGNATED_TEACHER,)) -> s
 
 
 def needs_mfa(user) -> bool:
+    """Superusers, and anyone who holds a role in MFA_ROLES, may open the Wagtail admin or has a registered way
+    into casework (an active delegation): one query, compiled once (trust/compiled_sql.py), since it runs at
+    every sign-in and building it afresh cost the ORM thirty times what the database takes to answer it."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser or roles_of(user) & MFA_ROLES:
+    if user.is_superuser:
         return True
-    return _may_open_admin(user)
+    return user.is_active and _NEEDS_MFA.exists(person_id=user.pk, today=timezone.localdate())
 
 
 # Rows of an app above trust that give a person a way into casework without the admin permission (casework's
-# delegations reach a child's PEP): each is a function of the user returning a queryset, and any row means MFA.
-# Apps register theirs in AppConfig.ready, so that trust imports none of them.
+# delegations reach a child's PEP): each is a function of a person's id and today's date returning a queryset,
+# and any row means MFA. Apps register theirs in AppConfig.ready, so that trust imports none of them.
 _ADMIN_REACH = {}
 
 
-def register_admin_reach(name: str, rows_of_user) -> None:
-    _ADMIN_REACH[name] = rows_of_user
+def register_admin_reach(name: str, rows_of_person) -> None:
+    _ADMIN_REACH[name] = rows_of_person
+    _NEEDS_MFA.forget()
 
 
-def _may_open_admin(user) -> bool:
-    """May open the Wagtail admin, or has a registered way into casework (an active delegation), in ONE
-    query: this runs on every request of a person who is not yet MFA-verified, and has_perm would load all
-    their permissions in two."""
-    if not user.is_active:
-        return False
-    reach = [rows_of_user(user) for rows_of_user in _ADMIN_REACH.values()]
-    if hasattr(user, "_perm_cache"):
-        return user.has_perm("wagtailadmin.access_admin") or any(rows.exists() for rows in reach)
+def _rights_that_need_mfa(person_id, today):
+    """The person (if active) when a current role, the admin permission or a registered reach needs MFA of them."""
+    mfa_role = Membership.objects.current().filter(user_id=person_id, role__in=MFA_ROLES)
     admin_access = Permission.objects.filter(
-        Q(user=user) | Q(group__user=user), content_type__app_label="wagtailadmin", codename="access_admin"
+        Q(user__id=person_id) | Q(group__user__id=person_id),
+        content_type__app_label="wagtailadmin",
+        codename="access_admin",
     )
-    either = Q(Exists(admin_access))
-    for rows in reach:
-        either |= Q(Exists(rows))
-    return get_user_model().objects.filter(either, pk=user.pk).exists()
+    either = Q(Exists(mfa_role)) | Q(Exists(admin_access))
+    for rows_of_person in _ADMIN_REACH.values():
+        either |= Q(Exists(rows_of_person(person_id, today)))
+    return get_user_model().objects.filter(either, pk=person_id, is_active=True)
+
+
+# Stand-ins no real call has: a negative id and a day in year 1.
+_NEEDS_MFA = CompiledOnce(_rights_that_need_mfa, person_id=-1_000_001, today=datetime.date(1, 1, 1))
 
 
 def primary_school(user) -> School | None:

@@ -13,7 +13,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.core.internal.datakit import parse_bool_safely
 from allauth.mfa.stages import AuthenticateStage
-from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, _build_apps_from_settings
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
@@ -101,6 +101,12 @@ def provider_mfa_accepted(sociallogin) -> bool:
 class ExistingStaffOnlyAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         return False
+
+    def list_apps(self, request, provider=None, client_id=None):
+        """The apps of SOCIALACCOUNT_PROVIDERS alone (from the environment: portal/settings/sso.py). allauth also
+        reads apps from the database, which the portal never keeps there: a query on every sign-in page."""
+        apps = _build_apps_from_settings(provider=provider, client_id=client_id)
+        return [app for provider_apps in apps.values() for app in provider_apps]
 
     def pre_social_login(self, request, sociallogin):
         provider = sociallogin.account.get_provider()

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
-    "allauth.usersessions",
+    "trust.user_sessions.UserSessionsConfig",  # allauth.usersessions, its sign-in recorded in two statements
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -188,6 +188,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # --- Cache: Redis when REDIS_URL is set --------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Django's RedisCache, keeping its Redis clients rather than making one per command (portal/redis_cache.py).
     CACHES = {"default": {"BACKEND": "portal.redis_cache.KeptClientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
