@@ -22,6 +22,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+import redis
 from django.db import connection
 from django.utils.html import escape
 
@@ -38,6 +39,7 @@ pytestmark = [
 
 PASSWORD = "Two-servers-one-trust-2026"
 BUCKET = "two-servers-" + uuid.uuid4().hex[:12]
+CACHE_PREFIX = "two-servers-" + uuid.uuid4().hex[:12]  # the servers' keys in the shared Redis
 S3_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 STAFF_COUNT = 10
 FLOOD, FLOOD_THREADS = 400, 8
@@ -80,7 +82,7 @@ def servers(django_db_setup, django_db_blocker, s3_server, tmp_path_factory):
             "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["aws_access_key_id"],
             "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["aws_secret_access_key"],
             "REDIS_URL": redis_url(),
-            "PORTAL_TEST_CACHE_PREFIX": f"two-servers-{uuid.uuid4().hex[:12]}",
+            "PORTAL_TEST_CACHE_PREFIX": CACHE_PREFIX,
             "PORTAL_TEST_STATIC_ROOT": run / "static",
         }
         collect_static(server_environment(**shared))
@@ -94,6 +96,24 @@ def servers(django_db_setup, django_db_blocker, s3_server, tmp_path_factory):
     finally:
         a.stop()
         b.stop()
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept_from_an_earlier_test():
+    """What the servers keep for everyone is kept under generations that the signals of the process changing the
+    data renew in the shared cache (trust/personal_pages.py). This test process writes each test's data with a
+    cache of its own, so each test starts with the servers' shared keys gone: pages kept during an earlier test
+    (another page at the same address, since emptied from the database) are not taken for this test's."""
+    url = redis_url()
+    if url is None:
+        return
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=f"{CACHE_PREFIX}:*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 @pytest.fixture
