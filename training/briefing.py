@@ -174,22 +174,6 @@ class Counted:
         by role ("role"), or across the schools ("totals", under the key None)."""
         return {key: dict(zip(self.names, sums, strict=True)) for (k, key), sums in self._sums.items() if k == kind}
 
-    @property
-    def by_school(self) -> dict:
-        return self.figures("school")
-
-    @property
-    def by_school_role(self) -> dict:
-        return self.figures("school_role")
-
-    @property
-    def by_role(self) -> dict:
-        return self.figures("role")
-
-    @property
-    def totals(self) -> dict:
-        return self.figures("totals")
-
 
 ONE_MEMBERSHIP = "p_rows = 1"
 
@@ -376,8 +360,8 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
 
     with flag_table(*_rows(school_ids, requirements, bits)) as table:
         counted = _count(table, bits, {**person_counts, **item_counts}, _memberships_sql(school_ids))
-        by_school, by_role, totals_by_role = counted.by_school, counted.by_school_role, counted.by_role
-        totals = counted.totals.get(None, {})
+        by_school, by_role = counted.figures("school"), counted.figures("school_role")
+        totals_by_role, totals = counted.figures("role"), counted.figures("totals").get(None, {})
         growth = build_growth(table, totals)
         names = _outstanding_people(table, requirements, bits, [s.pk for s in schools if s.pk in names_for])
 
@@ -407,7 +391,7 @@ def build_summary(school_ids=None) -> SchoolBriefing:
     person_counts = _person_counts(bits)
     with flag_table(*_rows(school_ids, requirements, bits)) as table:
         counted = _count(table, bits, person_counts, _memberships_sql(school_ids))
-        overall, by_role = counted.totals.get(None), counted.by_role
+        overall, by_role = counted.figures("totals").get(None), counted.figures("role")
     return SchoolBriefing(
         school=None,
         overall=_figure("Everyone", overall),

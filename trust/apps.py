@@ -6,6 +6,7 @@ class TrustConfig(AppConfig):
     verbose_name = "Trust"
 
     def ready(self):
-        from . import personal_pages, signals  # noqa: F401
+        from . import personal_pages, signals, url_converters  # noqa: F401
 
         personal_pages.connect()
+        url_converters.register()

@@ -178,6 +178,13 @@ def test_an_id_that_is_not_a_policy_or_guidance_page_is_not_found(client, policy
     accepted_for(personas.staff, policy)
 
 
+@pytest.mark.parametrize("page_id", ["0", "9223372036854775808", "1" * 40])
+def test_an_id_no_page_can_have_is_not_found(client, policy, personas, page_id):
+    sign_in(client, personas.staff)
+    assert client.post(f"/policies/acknowledge/{page_id}/", {"statement": "on"}).status_code == 404
+    assert not AcknowledgementAttempt.objects.exists()
+
+
 def test_a_get_is_not_allowed_for_anyone(client, policy, personas):
     sign_in(client, personas.staff)
     assert client.get(acknowledge_url(policy)).status_code == 405

@@ -32,7 +32,7 @@ EXPECTATIONS = [
         not_found=EVERYONE - {"staff"},
     ),
     Expect(
-        "policies/acknowledge/<int:page_id>/",
+        "policies/acknowledge/<record_id:page_id>/",
         lambda w: f"/policies/acknowledge/{w['policy_page'].pk}/",
         not_found=frozenset(),
         method_not_allowed=EVERYONE,
