@@ -33,6 +33,8 @@ urlpatterns = [
     path("_util/login/", to_allauth, name="frontend_login_redirect"),
     path("_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/", no_password_door),
     path("documents/authenticate_with_password/<int:restriction_id>/", no_password_door),
+    # Wagtail's error test page raises a server error on purpose, for anyone with admin access.
+    path("admin/failwhale/", not_found),
     path("admin/", include(wagtailadmin_urls)),
     # allauth's old /accounts/social/ addresses only redirect to /accounts/3rdparty/, and nothing links there.
     path("accounts/social/<path:rest>", not_found),

@@ -1,0 +1,55 @@
+"""Wagtail's choosers and error page, tried with ids no record can have: a 404, never a server error."""
+
+import pytest
+from django.test import Client
+from wagtail.models import Page
+
+from conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+NO_RECORD_CAN_HAVE = ["abc", "\x00", "-1", "9223372036854775808", "1" * 40, "١٢"]  # the last: Arabic-Indic digits
+
+CHOSEN = ["/admin/documents/chooser/chosen/{}/", "/admin/images/chooser/chosen/{}/"]
+CHOSEN_MULTIPLE = [
+    "/admin/documents/chooser/chosen-multiple/",
+    "/admin/images/chooser/chosen-multiple/",
+    "/admin/choose-page/chosen-multiple/",
+]
+
+
+@pytest.fixture(params=["admin", "dt"])
+def admin_client(request, personas):
+    """Anyone who may use the admin: the trust's administrator and a designated teacher (casework)."""
+    client = Client(raise_request_exception=False)
+    sign_in(client, getattr(personas, request.param))
+    return client
+
+
+@pytest.mark.parametrize("value", NO_RECORD_CAN_HAVE)
+@pytest.mark.parametrize("address", CHOSEN)
+def test_a_chosen_address_with_an_id_no_record_can_have_is_not_found(admin_client, address, value):
+    assert admin_client.get(address.format(value.replace("\x00", "%00"))).status_code == 404
+
+
+@pytest.mark.parametrize("value", NO_RECORD_CAN_HAVE)
+@pytest.mark.parametrize("address", CHOSEN_MULTIPLE)
+def test_choosing_several_with_an_id_no_record_can_have_is_not_found(admin_client, address, value):
+    assert admin_client.get(address, {"id": ["1", value]}).status_code == 404
+
+
+@pytest.mark.parametrize("address", CHOSEN)
+def test_a_chosen_address_with_an_unknown_id_is_still_not_found(admin_client, address):
+    assert admin_client.get(address.format(9_000_000)).status_code == 404
+
+
+def test_choosing_pages_that_exist_still_works(admin_client):
+    pages = list(Page.objects.filter(depth__gt=1).values_list("pk", flat=True)[:2])
+    response = admin_client.get(CHOSEN_MULTIPLE[2], {"id": [str(pk) for pk in pages]})
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["result"]] == pages
+
+
+def test_the_error_test_page_is_not_served(admin_client):
+    """Wagtail's /admin/failwhale/ raises a server error on purpose: here it is not found."""
+    assert admin_client.get("/admin/failwhale/").status_code == 404
