@@ -137,7 +137,7 @@ def personas(db):
 
 def sign_in(client, user):
     """Sign a persona in as if they had passed every step, MFA included."""
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="trust.auth_backends.ModelBackend")
     session = client.session
     session[MFA_VERIFIED_SESSION_KEY] = True
     session.save()

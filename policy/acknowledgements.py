@@ -8,6 +8,7 @@ from wagtail.log_actions import get_active_log_context
 from wagtail.models import PageLogEntry
 
 from trust.access import current_memberships
+from trust.compiled_sql import CompiledOnce
 
 from .enums import AttemptOutcome
 from .models import AcknowledgementAttempt, PolicyVersion, ReadReceipt
@@ -70,10 +71,19 @@ def with_version_to_acknowledge(pages, user):
 
 
 def has_acknowledged(user, page) -> bool:
-    """For a page read through `with_current_version`: whether the person has a receipt of its current number."""
+    """For a page read through `with_current_version`: whether the person has a receipt of its current number
+    (asked on every acknowledgement: its SQL is compiled once, trust/compiled_sql.py)."""
     if page.reader_version_number is None:
         return False
-    return ReadReceipt.objects.filter(user=user, page_id=page.pk, version_number=page.reader_version_number).exists()
+    return _HAS_RECEIPT.exists(person_id=user.pk, page_id=page.pk, version_number=page.reader_version_number)
+
+
+def _receipts_of(person_id, page_id, version_number):
+    return ReadReceipt.objects.filter(user_id=person_id, page_id=page_id, version_number=version_number)
+
+
+# Stand-ins no real call has; a version number is positive (a negative one compiles to no query at all).
+_HAS_RECEIPT = CompiledOnce(_receipts_of, person_id=-1_000_001, page_id=-1_000_002, version_number=2_147_483_001)
 
 
 def keep_version_to_acknowledge(page, user):

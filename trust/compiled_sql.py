@@ -1,4 +1,4 @@
-"""A query asked at every sign-in, its SQL compiled by the ORM once per process instead of on every call.
+"""A query asked at every sign-in or request, its SQL compiled by the ORM once per process instead of on every call.
 
 Building and compiling a query costs the ORM CPU for every join and subquery, far more than the database takes
 to answer a small one: "does this person need a second factor?" (their roles, admin rights and delegations, in
@@ -12,8 +12,12 @@ clock while the query is built (its answer would be that day's for ever): compil
 """
 
 import datetime
+from contextlib import contextmanager
+from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.models.query import get_related_populators
 
 
 class CompiledOnce:
@@ -22,7 +26,7 @@ class CompiledOnce:
         no real call can have)."""
         self._build = build
         self._stand_ins = stand_ins
-        self._compiled = {}  # database alias: (sql, [parameter or the name of the value that goes there])
+        self._compiled = {}  # (database alias, what is asked): _Compiled
 
     def forget(self):
         """The query's shape changed (something it is built from was added): compile it again when next asked."""
@@ -30,19 +34,54 @@ class CompiledOnce:
 
     def exists(self, using="default", **values) -> bool:
         """Whether the queryset built for `values` has any row."""
-        if values.keys() != self._stand_ins.keys():
-            raise TypeError(f"expected values for {sorted(self._stand_ins)}, got {sorted(values)}")
-        sql, slots = self._compiled.get(using) or self._compile(using)
-        connection = connections[using]
-        params = [_adapted(values[slot.name], connection) if isinstance(slot, _Slot) else slot for slot in slots]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+        with self._executed(using, "exists", values) as (cursor, _compiled):
             return cursor.fetchone() is not None
 
-    def _compile(self, using):
+    def instances(self, using="default", **values) -> list:
+        """The queryset built for `values`, as the model's instances with what it `select_related`, as the ORM
+        makes them from its rows (each value converted by the database's converters, e.g. SQLite's dates)."""
+        with self._executed(using, "instances", values) as (cursor, compiled):
+            rows = cursor.fetchall()
         connection = connections[using]
-        query = self._build(**self._stand_ins).query.exists()
-        sql, params = query.get_compiler(using=using).as_sql()
+        start, end = compiled.model_columns
+        found = []
+        for row in rows:
+            if compiled.converters:
+                row = list(row)
+                for position, (converters, expression) in compiled.converters.items():
+                    for converter in converters:
+                        row[position] = converter(row[position], expression, connection)
+            instance = compiled.model.from_db(using, compiled.init_list, row[start:end])
+            for populator in compiled.related_populators:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found
+
+    @contextmanager
+    def _executed(self, using, asked, values):
+        if values.keys() != self._stand_ins.keys():
+            raise TypeError(f"expected values for {sorted(self._stand_ins)}, got {sorted(values)}")
+        compiled = self._compiled.get((using, asked)) or self._compile(using, asked)
+        connection = connections[using]
+        params = [
+            _adapted(values[slot.name], connection) if isinstance(slot, _Slot) else slot for slot in compiled.slots
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            yield cursor, compiled
+
+    def _compile(self, using, asked):
+        connection = connections[using]
+        query = self._build(**self._stand_ins).query
+        if asked == "exists":
+            query = query.exists()
+        compiler = query.get_compiler(using=using)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            raise ValueError(
+                "a stand-in outside its field's range (e.g. a negative positive integer) asks for nothing"
+            ) from None
         named = {_adapted(value, connection): name for name, value in self._stand_ins.items()}
         slots = [_Slot(named[param]) if _hashable(param) and param in named else param for param in params]
         found = {slot.name for slot in slots if isinstance(slot, _Slot)}
@@ -50,8 +89,35 @@ class CompiledOnce:
             raise ValueError(f"{sorted(self._stand_ins.keys() - found)} written into the SQL, not passed: {sql}")
         if any(isinstance(slot, datetime.date) for slot in slots):
             raise ValueError(f"a date read while the query was built would stay in it for ever: {sql}")
-        self._compiled[using] = (sql, slots)
-        return sql, slots
+        compiled = _Compiled(sql, slots, compiler)
+        if asked == "instances":
+            if compiler.klass_info is None or compiler.annotation_col_map or query.deferred_loading[0]:
+                raise ValueError(f"only whole instances (no values, annotations or deferred fields): {sql}")
+            compiled.prepare_instances(using)
+        self._compiled[(using, asked)] = compiled
+        return compiled
+
+
+@dataclass
+class _Compiled:
+    sql: str
+    slots: list
+    compiler: object  # what the ORM worked out compiling it (columns, related models); its connection is not used
+    model: type | None = None
+    model_columns: tuple = (0, 0)
+    init_list: tuple = ()
+    related_populators: tuple = ()
+    converters: dict | None = None
+
+    def prepare_instances(self, using):
+        """What `ModelIterable` works out from the compiler before making instances: the same for every row."""
+        compiler = self.compiler
+        info, select = compiler.klass_info, compiler.select
+        self.model = info["model"]
+        self.model_columns = (info["select_fields"][0], info["select_fields"][-1] + 1)
+        self.init_list = tuple(column[0].target.attname for column in select[slice(*self.model_columns)])
+        self.related_populators = tuple(get_related_populators(info, select, using))
+        self.converters = compiler.get_converters([column[0] for column in select[0 : compiler.col_count]])
 
 
 class _Slot:

@@ -131,9 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+AUTHENTICATION_BACKENDS = [  # Django's and allauth's, reading the signed-in person in SQL compiled once
+    "trust.auth_backends.ModelBackend",
+    "trust.auth_backends.AuthenticationBackend",
 ]
 
 LANGUAGE_CODE = "en-gb"

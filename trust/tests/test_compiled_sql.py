@@ -13,9 +13,11 @@ from django.utils import timezone
 
 from casework.models import Delegation
 from casework.tests.factories import ChildFactory
-from trust import access
+from conftest import sign_in
+from trust import access, auth_backends
 from trust.compiled_sql import CompiledOnce
 from trust.enums import Role
+from trust.models import Membership
 from trust.tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,75 @@ def test_values_are_named_as_when_compiled(db):
         query.exists(user=1)
     user = UserFactory()
     assert query.exists(person_id=user.pk) and not query.exists(person_id=user.pk + 1000)
+
+
+def _fields(membership):
+    return (
+        membership.pk,
+        membership.user_id,
+        membership.role,
+        membership.school_id,
+        membership.job_title,
+        membership.started_on,
+        membership.ended_on,
+        membership.school.name if membership.school_id else None,
+    )
+
+
+def test_current_memberships_are_the_orms_instances_in_one_query(personas):
+    MembershipFactory(
+        user=personas.staff, role=Role.GOVERNOR, school=personas.castle, started_on=datetime.date(2025, 9, 1)
+    )
+    MembershipFactory(user=personas.staff, role=Role.TRUST_ADMIN, school=None, started_on=datetime.date(2024, 1, 2))
+    ended = MembershipFactory(user=personas.staff, role=Role.STAFF, school=personas.castle)
+    ended.ended_on = datetime.date(2026, 7, 31)
+    ended.save()
+    for name in EVERY_PERSONA:
+        person = fresh(getattr(personas, name))
+        with CaptureQueriesContext(connection) as queries:
+            mine = access.current_memberships(person)
+            shown = [_fields(m) for m in mine]  # the school was read with them
+        by_the_orm = Membership.objects.current().filter(user=person).select_related("school")
+        assert shown == [_fields(m) for m in by_the_orm], name
+        assert len(queries) == 1, name
+    started = {m.role: m.started_on for m in access.current_memberships(fresh(personas.staff))}
+    assert started[Role.GOVERNOR] == datetime.date(2025, 9, 1)  # a date, on SQLite too (its converters ran)
+    assert started[Role.TRUST_ADMIN] == datetime.date(2024, 1, 2)
+
+
+def test_a_role_ended_or_begun_shows_at_once_and_one_persons_roles_are_never_anothers(personas):
+    assert [m.role for m in access.current_memberships(fresh(personas.staff))] == [Role.STAFF]
+    role = MembershipFactory(user=personas.staff, role=Role.DESIGNATED_TEACHER, school=personas.brook)
+    assert sorted(m.role for m in access.current_memberships(fresh(personas.staff))) == sorted(
+        [Role.STAFF, Role.DESIGNATED_TEACHER]
+    )
+    assert [m.role for m in access.current_memberships(fresh(personas.governor))] == [Role.GOVERNOR]
+    role.ended_on = datetime.date(2026, 9, 1)
+    role.save()
+    assert [m.role for m in access.current_memberships(fresh(personas.staff))] == [Role.STAFF]
+
+
+def test_only_whole_instances_are_made(db):
+    for build in (
+        lambda person_id: User.objects.filter(pk=person_id).values("email"),
+        lambda person_id: User.objects.filter(pk=person_id).only("email"),
+    ):
+        with pytest.raises(ValueError, match="only whole instances"):
+            CompiledOnce(build, person_id=-7).instances(person_id=1)
+
+
+def test_the_signed_in_person_is_read_in_one_query_and_an_inactive_account_is_nobody(client, personas):
+    sign_in(client, personas.staff)
+    session_user = client.session["_auth_user_id"]
+    backend = auth_backends.ModelBackend()
+    with CaptureQueriesContext(connection) as queries:
+        person = backend.get_user(session_user)
+    assert (person, person.email, person.first_name, len(queries)) == (
+        personas.staff, personas.staff.email, personas.staff.first_name, 1
+    )
+    assert backend.get_user(str(personas.governor.pk)) == personas.governor  # never the previous answer
+    assert backend.get_user("not an id") is None and backend.get_user(str(personas.staff.pk + 10_000)) is None
+    personas.staff.is_active = False
+    personas.staff.save()
+    assert backend.get_user(session_user) is None
+    assert client.get("/").status_code == 302  # signed out: sent to sign in

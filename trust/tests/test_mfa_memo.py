@@ -15,7 +15,7 @@ ENROL = "/accounts/2fa/totp/activate"
 
 
 def signed_in_with_password_only(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="trust.auth_backends.ModelBackend")
     return client
 
 

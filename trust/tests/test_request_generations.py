@@ -66,7 +66,7 @@ def test_a_person_not_known_to_need_mfa_has_it_read_with_their_own_generation(pe
     """Signed in without the MFA flag (a plain member of staff): the MFA check's one round trip serves all."""
     make_policy("Children in Care policy")
     client = Client()
-    client.force_login(personas.staff, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(personas.staff, backend="trust.auth_backends.ModelBackend")
     dashboard(client)  # the MFA answer kept in the session
     cache.delete(CONTENT_KEY)  # a new content generation: the dashboard is built afresh
     reads = CountedReads(monkeypatch)

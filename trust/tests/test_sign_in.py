@@ -87,7 +87,7 @@ def test_admin_login_cannot_create_a_session_that_skips_mfa(client, personas):
 
 
 def test_a_session_made_without_the_mfa_step_is_ended(client, personas):
-    client.force_login(personas.head, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(personas.head, backend="trust.auth_backends.ModelBackend")
     response = client.get("/admin/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
     assert "_auth_user_id" not in client.session
