@@ -32,7 +32,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from trust.access import covering_q, covers, current_memberships
+from trust.access import could_edit_pages, covering_q, covers, current_memberships
+from trust.compiled_sql import CompiledOnce
 from trust.page_privacy import openable, opener
 from trust.personal_pages import kept_for_content
 from trust.school_days import add_working_days, working_days_between
@@ -69,9 +70,7 @@ def is_in_audience(user, page) -> bool:
 def can_read(user, page) -> bool:
     if is_in_audience(user, page):
         return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return page.permissions_for_user(user).can_edit()
+    return could_edit_pages(user) and page.permissions_for_user(user).can_edit()
 
 
 def _live_pages() -> tuple[list, dict]:
@@ -245,12 +244,14 @@ def _statuses(user, pages, versions=None) -> list[Status]:
     if versions is None:
         versions = material_versions_by_page(p.pk for p in pages)
     receipts: dict[int, list[ReadReceipt]] = {}
-    for receipt in (
-        ReadReceipt.objects.filter(user=user, page_id__in=[p.pk for p in pages])
-        .only(*STATUS_RECEIPT_FIELDS)
-        .order_by("-version_number", "-acknowledged_at")
-    ):
-        receipts.setdefault(receipt.page_id, []).append(receipt)
+    wanted = {page.pk for page in pages}
+    if len(pages) == 1:
+        mine = _RECEIPTS_OF_PAGE.instances(person_id=user.pk, page_id=pages[0].pk)
+    else:
+        mine = _RECEIPTS_OF.instances(person_id=user.pk)
+    for receipt in mine:
+        if receipt.page_id in wanted:
+            receipts.setdefault(receipt.page_id, []).append(receipt)
     statuses = []
     for page in pages:
         version = versions.get(page.pk)
@@ -259,6 +260,20 @@ def _statuses(user, pages, versions=None) -> list[Status]:
         due = due_date(user, page, version) if version and page.acknowledgement_required and not current else None
         statuses.append(Status(page, version, current, mine[0] if mine else None, due))
     return statuses
+
+
+def _receipts_of(person_id, page_id=None):
+    """The person's receipts (all: a few dozen at most; or of one page), latest version first, read in SQL
+    compiled once (trust/compiled_sql.py) on each first view of the dashboard and of each page."""
+    receipts = ReadReceipt.objects.filter(user_id=person_id)
+    if page_id is not None:
+        receipts = receipts.filter(page_id=page_id)
+    return receipts.only(*STATUS_RECEIPT_FIELDS).order_by("-version_number", "-acknowledged_at")
+
+
+# Stand-ins no real call has.
+_RECEIPTS_OF = CompiledOnce(_receipts_of, person_id=-1_000_001)
+_RECEIPTS_OF_PAGE = CompiledOnce(_receipts_of, person_id=-1_000_001, page_id=-1_000_002)
 
 
 def statuses_for(user) -> list[Status]:

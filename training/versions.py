@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from trust import page_versions
+from trust.compiled_sql import CompiledOnce
 
 from .models import TrainingCompletion, TrainingVersion
 
@@ -68,15 +69,25 @@ def progress_for(user, modules) -> dict[int, Progress]:
     progress = {pk: Progress(number) for pk, number in numbers.items()}
     if not getattr(user, "is_authenticated", False) or not modules:
         return progress
-    receipts = (
-        TrainingCompletion.objects.filter(user=user, page_id__in=numbers)
-        .only(*PROGRESS_RECEIPT_FIELDS)
-        .order_by("-version_number", "-pk")
-    )
-    for receipt in receipts:
-        entry = progress[receipt.page_id]
+    for receipt in _COMPLETIONS_OF.instances(person_id=user.pk):
+        entry = progress.get(receipt.page_id)
+        if entry is None:
+            continue
         if receipt.version_number == entry.current_number:
             entry.receipt = receipt
         elif entry.earlier is None and entry.receipt is None:
             entry.earlier = receipt
     return progress
+
+
+def _completions_of(person_id):
+    """All the person's completions, latest version first (a few dozen at most), in SQL compiled once
+    (trust/compiled_sql.py): read on each first view of the dashboard and the training pages."""
+    return (
+        TrainingCompletion.objects.filter(user_id=person_id)
+        .only(*PROGRESS_RECEIPT_FIELDS)
+        .order_by("-version_number", "-pk")
+    )
+
+
+_COMPLETIONS_OF = CompiledOnce(_completions_of, person_id=-1_000_001)  # an id no person has

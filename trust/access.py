@@ -39,8 +39,9 @@ _CURRENT_MEMBERSHIPS = CompiledOnce(_current_memberships_of, person_id=-1_000_00
 
 
 def forget_memberships(user) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _NEEDS_MFA_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def roles_of(user) -> set[str]:
@@ -102,6 +103,29 @@ def own_school_ids(user, roles: Iterable[str] = (Role.DESIGNATED_TEACHER,)) -> s
     Casework uses it: the executive head sees no child unless also a school's designated teacher.
     """
     return {m.school_id for m in current_memberships(user) if m.role in roles and m.school_id}
+
+
+def could_edit_pages(user) -> bool:
+    """False when the person certainly cannot edit any page: they need no second factor (`needs_mfa`), so they
+    are no superuser and cannot open the admin, where pages are edited. Asked once per request; True leaves the
+    page's own permissions to decide (Wagtail's test reads the person's page permissions and, for each page, its
+    workflow task: about 2 ms of CPU, for every reader of a page linking outside their audience)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    answer = getattr(user, _NEEDS_MFA_ATTR, None)
+    if answer is None:
+        answer = needs_mfa(user)
+        setattr(user, _NEEDS_MFA_ATTR, answer)
+    return answer
+
+
+_NEEDS_MFA_ATTR = "_trust_needs_mfa"
+
+
+def known_not_to_need_mfa(user) -> None:
+    """The person was found to need no second factor in this request (`needs_mfa`, or the session's answer kept
+    until their rights change): `could_edit_pages` asks no more."""
+    setattr(user, _NEEDS_MFA_ATTR, False)
 
 
 def needs_mfa(user) -> bool:

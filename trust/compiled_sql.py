@@ -91,8 +91,8 @@ class CompiledOnce:
             raise ValueError(f"a date read while the query was built would stay in it for ever: {sql}")
         compiled = _Compiled(sql, slots, compiler)
         if asked == "instances":
-            if compiler.klass_info is None or compiler.annotation_col_map or query.deferred_loading[0]:
-                raise ValueError(f"only whole instances (no values, annotations or deferred fields): {sql}")
+            if compiler.klass_info is None or compiler.annotation_col_map:
+                raise ValueError(f"only instances (no values or annotations): {sql}")
             compiled.prepare_instances(using)
         self._compiled[(using, asked)] = compiled
         return compiled

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from .access import needs_mfa
+from .access import known_not_to_need_mfa, needs_mfa
 from .personal_pages import casework_generations, content_generation
 from .request_generations import one_request
 
@@ -46,11 +46,11 @@ def _known_not_to_need_mfa(request) -> bool:
     if not settings.PERSONAL_PAGE_CACHE:
         return not needs_mfa(request.user)
     current = f"{casework_generations(request)}:{timezone.localdate().isoformat()}"  # a role may start on a date
-    if request.session.get(MFA_NOT_NEEDED_SESSION_KEY) == current:
-        return True
-    if needs_mfa(request.user):
-        return False
-    request.session[MFA_NOT_NEEDED_SESSION_KEY] = current
+    if request.session.get(MFA_NOT_NEEDED_SESSION_KEY) != current:
+        if needs_mfa(request.user):
+            return False
+        request.session[MFA_NOT_NEEDED_SESSION_KEY] = current
+    known_not_to_need_mfa(request.user)  # the rest of the request asks no more (`could_edit_pages`)
     return True
 
 

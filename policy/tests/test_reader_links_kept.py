@@ -12,8 +12,9 @@ from trust.enums import Role
 pytestmark = pytest.mark.django_db
 
 CLOSED = "(for designated teachers)"
-# The policy page's own queries, and the reader's page permissions (can_read asks whether they may edit the
-# linked page): the linked page itself, its type and its workflow state are kept for everyone.
+# The policy page's own queries, and whether the reader could edit pages at all (can_read asks whether they may
+# edit the linked page; signed in as the tests sign in, MFA passed, nothing has asked it yet): the linked page
+# itself, its type and its workflow state are kept for everyone.
 WITH_A_CLOSED_LINK_QUERIES = POLICY_PAGE_QUERIES + 1
 
 
@@ -43,6 +44,19 @@ def test_a_reader_of_a_page_with_a_closed_link_does_not_look_the_linked_page_up(
     cache.clear()
     page_html(client, policy)  # opens the session (no copy kept yet), renders the body, keeps the linked pages
     with django_assert_num_queries(WITH_A_CLOSED_LINK_QUERIES):
+        html = page_html(client, policy)
+    assert f'{guidance.title} <span class="hint">{CLOSED}</span>' in html
+
+
+def test_staff_signed_in_without_a_second_factor_are_not_asked_whether_they_edit_the_linked_page(
+    client, personas, linked, django_assert_num_queries
+):
+    """Their session already holds that they need no second factor, so they cannot open the admin where pages
+    are edited (`could_edit_pages`): Wagtail's page permissions and workflow are not consulted for them."""
+    policy, guidance = linked
+    client.force_login(personas.staff, backend="trust.auth_backends.ModelBackend")  # staff: no second factor
+    page_html(client, policy)
+    with django_assert_num_queries(POLICY_PAGE_QUERIES):
         html = page_html(client, policy)
     assert f'{guidance.title} <span class="hint">{CLOSED}</span>' in html
 

@@ -172,3 +172,16 @@ def test_each_role_group_carries_exactly_its_permissions(role):
     group = Group.objects.get(name=GROUP_NAMES[role])
     granted = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
     assert granted == GROUP_PERMISSIONS[role]
+
+
+def test_only_someone_who_could_open_the_admin_could_edit_pages_and_a_new_role_shows_at_once(personas):
+    """`could_edit_pages` answers False only for people who need no second factor (no admin, no MFA role)."""
+    assert [access.could_edit_pages(fresh(getattr(personas, name))) for name in ("staff", "governor", "head")] == [
+        False, False, True
+    ]
+    staff = fresh(personas.staff)
+    assert not access.could_edit_pages(staff)
+    MembershipFactory(user=staff, role=Role.EXECUTIVE_HEAD, school=None)
+    assert access.could_edit_pages(fresh(staff))  # the role given in this request is seen once forgotten
+    staff.is_active = False
+    assert not access.could_edit_pages(fresh(staff))
