@@ -66,6 +66,11 @@ def _pattern(terms):
 _ESCAPED = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
+def escaped(text: str) -> str:
+    """Django's escape, without marking the result safe."""
+    return text.translate(_ESCAPED)
+
+
 def highlight(text: str, terms: list[str]):
     """Escaped text with each term wrapped in <mark>."""
     if not terms:
