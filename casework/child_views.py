@@ -29,6 +29,8 @@ from .child_plan import child_page_url, pep_parts, plan_of
 from .deadlines import DeadlineEngine
 from .documents import read_from_storage, spooled
 from .enums import AuditAction, DocumentCategory
+from .home_table import table_rows
+from .listed_children import listed_children
 from .models import (
     PEP,
     Activity,
@@ -117,15 +119,11 @@ def home_rows(request):
     return rows
 
 
-# What the home's list shows of a child (and sorts by): never the date of birth, UPN or contacts it does not show.
-_LISTED_FIELDS = ("school", "legal_first_name", "legal_last_name", "preferred_name", "year_group", "cohort")
-
-
 def _listed_children(user):
     """The person's children with only the columns the list shows, each with its school from the memberships
     already read this request (the children are only ever in the person's own schools), rather than joined in."""
     schools = {school.pk: school for school in own_schools(user)}
-    children = list(Child.objects.for_user(user).only(*_LISTED_FIELDS))
+    children = listed_children(schools)
     for child in children:
         child.school = schools[child.school_id]
     return children
@@ -143,7 +141,8 @@ def home(request):
     rows = home_rows(request)
     audit.record(request, AuditAction.LIST, detail="casework home", once_a_minute=True)
     schools = sorted(school.name for school in own_schools(request.user))
-    return render(request, "casework/home.html", {"rows": rows, "today": timezone.localdate(), "schools": schools})
+    context = {"rows": rows, "table_rows": table_rows(rows), "today": timezone.localdate(), "schools": schools}
+    return render(request, "casework/home.html", context)
 
 
 @casework_view

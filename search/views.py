@@ -7,6 +7,7 @@ from trust.access import current_memberships
 
 from .compiled import found_page_ids, search_results
 from .query import clean_query, excerpt, highlight, terms_of
+from .result_list import result_items
 from .results import shown_pages
 from .sources import searchable_page_ids_for
 
@@ -84,6 +85,7 @@ def search(request):
             "searched": bool(terms),
             "typed_something": bool(query),
             "items": items,
+            "result_items": result_items(items),
             "page_obj": page_obj,
             "paginator": paginator,
         },
