@@ -15,9 +15,11 @@ from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from trust.enums import Role
 from trust.models import Membership, School
 
+from .briefing_done import BITS, slots_for
 from .briefing_growth import growth_for
 from .briefing_sources import Requirement, all_requirements
-from .briefing_table import flag_table, values_sql
+from .briefing_table import flag_table
+from .models import BriefingDoneMask
 
 ROLE_ROWS = [(Role.STAFF, "Staff"), (Role.GOVERNOR, "Governors")]
 COUNTED_ROLES = [role for role, _label in ROLE_ROWS]
@@ -93,7 +95,6 @@ def outstanding_q_for(requirements) -> Q | None:
 
 
 # --- Counting over the flag table (training/briefing_table.py) ------------------------------------
-BITS = 62  # requirements a mask: the masks are signed 64-bit integers on both databases
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ class Bit:
 
 
 def bits_for(requirements) -> list[Bit]:
-    return [Bit(i // BITS, 1 << (i % BITS)) for i in range(len(requirements))]
+    """Each requirement's bit: its page's slot in the people's done masks (renewed first if need be)."""
+    return [Bit(slot // BITS, 1 << (slot % BITS)) for slot in slots_for(requirements)]
 
 
 def _groups(bits) -> list[int]:
@@ -286,10 +288,8 @@ def _memberships_sql(school_ids, *, names=False) -> tuple[str, list]:
 def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
     """The SELECT of the report's people, one row each, its parameters and the columns that hold the
     person's facts: app_<j>, the requirements that apply to them (through any of their current roles), and
-    done_<j>, those they have done (a receipt or completion of the current version). p_rows: how many
-    counted memberships they hold; p_school and p_role: the one, when they hold one (most people)."""
-    from .models import BriefingCompletion
-
+    done_<j>, those they have done (a receipt or completion of the current version: the person's done mask,
+    training/briefing_done.py). p_rows: how many counted memberships they hold; p_school and p_role: the one, when they hold one (most people)."""
     groups = _groups(bits)
     audiences = _audiences(requirements, bits)
     counted = _counted_memberships(school_ids)
@@ -313,37 +313,18 @@ def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
     person = "SELECT a.user_id AS p_user, a.p_rows, a.p_school, a.p_role"
     if not groups:
         return f"{person} FROM ({people_sql}) a", list(people_params), []  # noqa: S608 - a subquery of the ORM
-    current, current_params = values_sql(
-        [(r.page_id, r.version_number, bit.group, bit.mask) for r, bit in zip(requirements, bits, strict=True)]
-    )
-    users_sql, users_params = ("", []) if school_ids is None else _people(school_ids).values("user_id").query.sql_with_params()
-    done_sums = ", ".join(
-        f"CAST(SUM(CASE WHEN r.bit_group = {j} THEN r.mask ELSE 0 END) AS BIGINT) AS done_{j}" for j in groups
-    )
-    completions = BriefingCompletion._meta.db_table
-    done_sql = " ".join(
-        [
-            f"SELECT c.user_id, {done_sums} FROM {completions} c",  # noqa: S608 - names from this module
-            "JOIN req r ON c.page_id = r.page_id AND c.version_number = r.version_number",
-            f"WHERE c.user_id IN ({users_sql})" if users_sql else "",
-            "GROUP BY c.user_id",
-        ]
+    done_masks = BriefingDoneMask._meta.db_table
+    joins = " ".join(
+        f"LEFT JOIN {done_masks} d{j} ON d{j}.user_id = a.user_id AND d{j}.bit_group = {j}" for j in groups
     )
     apps = ", ".join(
         " + ".join(f"COALESCE(a.aud_{k}, 0) * {masks.get(j, 0)}" for k, (_m, masks) in enumerate(audiences))
         + f" AS app_{j}"
         for j in groups
     )
-    dones = ", ".join(f"COALESCE(d.done_{j}, 0) AS done_{j}" for j in groups)
-    sql = " ".join(
-        [
-            f"WITH req(page_id, version_number, bit_group, mask) AS ({current})",
-            f"{person}, {apps}, {dones} FROM ({people_sql}) a",  # noqa: S608 - masks from this module
-            f"LEFT JOIN ({done_sql}) d ON d.user_id = a.user_id",
-        ]
-    )
-    params = [*current_params, *people_params, *users_params]
-    return sql, params, [f"app_{j}" for j in groups] + [f"done_{j}" for j in groups]
+    dones = ", ".join(f"COALESCE(d{j}.done, 0) AS done_{j}" for j in groups)
+    sql = f"{person}, {apps}, {dones} FROM ({people_sql}) a {joins}"  # noqa: S608 - names and masks from this module
+    return sql, list(people_params), [f"app_{j}" for j in groups] + [f"done_{j}" for j in groups]
 
 
 def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
