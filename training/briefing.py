@@ -148,20 +148,27 @@ def _person_counts(bits) -> dict:
     return {"total": None, "outstanding": _outstanding_bits(bits) or "0"}
 
 
-def _item_counts(bits) -> dict:
-    counts = {}
-    for i, bit in enumerate(bits):
-        counts[f"t_{i}"] = bit.applies
+def _item_counts(requirements, bits) -> tuple[dict, dict]:
+    """The counts of each item, and the counts that are copies of another: requirements with the same
+    audience apply to the same people, so t_<i> is counted once an audience (most policies share one)."""
+    counts, copies, first_of = {}, {}, {}
+    for i, (requirement, bit) in enumerate(zip(requirements, bits, strict=True)):
+        first = first_of.setdefault(_audience_key(requirement), i)
+        if first == i:
+            counts[f"t_{i}"] = bit.applies
+        else:
+            copies[f"t_{i}"] = f"t_{first}"
         counts[f"d_{i}"] = bit.done
-    return counts
+    return counts, copies
 
 
 class Counted:
     """Each figure's counts (`total`, `outstanding`, and t_<i>, d_<i> where items are counted), summed as
     lists in the order of `names` (one list a figure: the sums of many groups stay cheap) and read as dicts."""
 
-    def __init__(self, names):
+    def __init__(self, names, copies=None):
         self.names = list(names)
+        self.copies = copies or {}  # name: the name whose count it has
         self._sums = {}  # (kind, key): [count, ...]
 
     def add(self, values: list, schools, school_roles, roles) -> None:
@@ -174,20 +181,23 @@ class Counted:
     def figures(self, kind: str) -> dict:
         """The counts of one kind of figure: by school id ("school"), by (school id, role) ("school_role"),
         by role ("role"), or across the schools ("totals", under the key None)."""
-        return {key: dict(zip(self.names, sums, strict=True)) for (k, key), sums in self._sums.items() if k == kind}
+        figures = {key: dict(zip(self.names, sums, strict=True)) for (k, key), sums in self._sums.items() if k == kind}
+        for counts in figures.values():
+            counts.update({name: counts[same] for name, same in self.copies.items()})
+        return figures
 
 
 ONE_MEMBERSHIP = "p_rows = 1"
 
 
-def _count(table, bits, counts, memberships) -> Counted:
+def _count(table, bits, counts, memberships, copies=None) -> Counted:
     """Every figure from one pass over the table (`memberships`: `_memberships_sql`).
 
     Most people hold one counted membership, in one school and role, so every figure is a sum of the counts
     of the (school, role) groups of those people, counted by the database. The few holding several (staff
     and governor, or in two schools) count once in each figure: their memberships are read and added here.
     """
-    counted = Counted(counts)
+    counted = Counted(counts, copies)
     for group in table.count(["p_school", "p_role"], counts, where=ONE_MEMBERSHIP):
         school, role = group.pop("p_school"), group.pop("p_role")
         counted.add([group[name] for name in counted.names], [school], [(school, role)], [role])
@@ -258,13 +268,17 @@ def _outstanding_people(table, requirements, bits, school_ids) -> dict[int, list
     return {school_id: list(by_user.values()) for school_id, by_user in people.items()}
 
 
+def _audience_key(requirement) -> tuple:
+    """Requirements with the same key apply to the same people."""
+    return (requirement.kind == "Training", requirement.roles, requirement.school_ids)
+
+
 def _audiences(requirements, bits) -> list[tuple]:
     """Each distinct audience (most policies share one): the condition a current membership meets to be in
     it, and for each group of bits, the mask of the requirements it is the audience of."""
     audiences: dict[tuple, tuple] = {}
     for requirement, bit in zip(requirements, bits, strict=True):
-        key = (requirement.kind == "Training", requirement.roles, requirement.school_ids)
-        _condition, masks = audiences.setdefault(key, (requirement._audience_condition(), {}))
+        _condition, masks = audiences.setdefault(_audience_key(requirement), (requirement._audience_condition(), {}))
         masks[bit.group] = masks.get(bit.group, 0) | bit.mask
     return list(audiences.values())
 
@@ -336,11 +350,11 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
     schools = list(schools)
     bits = bits_for(requirements)
     person_counts = _person_counts(bits)
-    item_counts = _item_counts(bits)
+    item_counts, copies = _item_counts(requirements, bits)
     build_growth = growth_for(requirements, bits)
 
     with flag_table(*_rows(school_ids, requirements, bits)) as table:
-        counted = _count(table, bits, {**person_counts, **item_counts}, _memberships_sql(school_ids))
+        counted = _count(table, bits, {**person_counts, **item_counts}, _memberships_sql(school_ids), copies)
         by_school, by_role = counted.figures("school"), counted.figures("school_role")
         totals_by_role, totals = counted.figures("role"), counted.figures("totals").get(None, {})
         growth = build_growth(table, totals)
