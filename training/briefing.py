@@ -15,9 +15,11 @@ from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from trust.enums import Role
 from trust.models import Membership, School
 
+from .briefing_done import BITS, slots_for
 from .briefing_growth import growth_for
 from .briefing_sources import Requirement, all_requirements
-from .briefing_table import flag_table, values_sql
+from .briefing_table import flag_table
+from .models import BriefingDoneMask
 
 ROLE_ROWS = [(Role.STAFF, "Staff"), (Role.GOVERNOR, "Governors")]
 COUNTED_ROLES = [role for role, _label in ROLE_ROWS]
@@ -93,7 +95,6 @@ def outstanding_q_for(requirements) -> Q | None:
 
 
 # --- Counting over the flag table (training/briefing_table.py) ------------------------------------
-BITS = 62  # requirements a mask: the masks are signed 64-bit integers on both databases
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ class Bit:
 
 
 def bits_for(requirements) -> list[Bit]:
-    return [Bit(i // BITS, 1 << (i % BITS)) for i in range(len(requirements))]
+    """Each requirement's bit: its page's slot in the people's done masks (renewed first if need be)."""
+    return [Bit(slot // BITS, 1 << (slot % BITS)) for slot in slots_for(requirements)]
 
 
 def _groups(bits) -> list[int]:
@@ -146,20 +148,27 @@ def _person_counts(bits) -> dict:
     return {"total": None, "outstanding": _outstanding_bits(bits) or "0"}
 
 
-def _item_counts(bits) -> dict:
-    counts = {}
-    for i, bit in enumerate(bits):
-        counts[f"t_{i}"] = bit.applies
+def _item_counts(requirements, bits) -> tuple[dict, dict]:
+    """The counts of each item, and the counts that are copies of another: requirements with the same
+    audience apply to the same people, so t_<i> is counted once an audience (most policies share one)."""
+    counts, copies, first_of = {}, {}, {}
+    for i, (requirement, bit) in enumerate(zip(requirements, bits, strict=True)):
+        first = first_of.setdefault(_audience_key(requirement), i)
+        if first == i:
+            counts[f"t_{i}"] = bit.applies
+        else:
+            copies[f"t_{i}"] = f"t_{first}"
         counts[f"d_{i}"] = bit.done
-    return counts
+    return counts, copies
 
 
 class Counted:
     """Each figure's counts (`total`, `outstanding`, and t_<i>, d_<i> where items are counted), summed as
     lists in the order of `names` (one list a figure: the sums of many groups stay cheap) and read as dicts."""
 
-    def __init__(self, names):
+    def __init__(self, names, copies=None):
         self.names = list(names)
+        self.copies = copies or {}  # name: the name whose count it has
         self._sums = {}  # (kind, key): [count, ...]
 
     def add(self, values: list, schools, school_roles, roles) -> None:
@@ -172,20 +181,23 @@ class Counted:
     def figures(self, kind: str) -> dict:
         """The counts of one kind of figure: by school id ("school"), by (school id, role) ("school_role"),
         by role ("role"), or across the schools ("totals", under the key None)."""
-        return {key: dict(zip(self.names, sums, strict=True)) for (k, key), sums in self._sums.items() if k == kind}
+        figures = {key: dict(zip(self.names, sums, strict=True)) for (k, key), sums in self._sums.items() if k == kind}
+        for counts in figures.values():
+            counts.update({name: counts[same] for name, same in self.copies.items()})
+        return figures
 
 
 ONE_MEMBERSHIP = "p_rows = 1"
 
 
-def _count(table, bits, counts, memberships) -> Counted:
+def _count(table, bits, counts, memberships, copies=None) -> Counted:
     """Every figure from one pass over the table (`memberships`: `_memberships_sql`).
 
     Most people hold one counted membership, in one school and role, so every figure is a sum of the counts
     of the (school, role) groups of those people, counted by the database. The few holding several (staff
     and governor, or in two schools) count once in each figure: their memberships are read and added here.
     """
-    counted = Counted(counts)
+    counted = Counted(counts, copies)
     for group in table.count(["p_school", "p_role"], counts, where=ONE_MEMBERSHIP):
         school, role = group.pop("p_school"), group.pop("p_role")
         counted.add([group[name] for name in counted.names], [school], [(school, role)], [role])
@@ -256,13 +268,17 @@ def _outstanding_people(table, requirements, bits, school_ids) -> dict[int, list
     return {school_id: list(by_user.values()) for school_id, by_user in people.items()}
 
 
+def _audience_key(requirement) -> tuple:
+    """Requirements with the same key apply to the same people."""
+    return (requirement.kind == "Training", requirement.roles, requirement.school_ids)
+
+
 def _audiences(requirements, bits) -> list[tuple]:
     """Each distinct audience (most policies share one): the condition a current membership meets to be in
     it, and for each group of bits, the mask of the requirements it is the audience of."""
     audiences: dict[tuple, tuple] = {}
     for requirement, bit in zip(requirements, bits, strict=True):
-        key = (requirement.kind == "Training", requirement.roles, requirement.school_ids)
-        _condition, masks = audiences.setdefault(key, (requirement._audience_condition(), {}))
+        _condition, masks = audiences.setdefault(_audience_key(requirement), (requirement._audience_condition(), {}))
         masks[bit.group] = masks.get(bit.group, 0) | bit.mask
     return list(audiences.values())
 
@@ -286,10 +302,8 @@ def _memberships_sql(school_ids, *, names=False) -> tuple[str, list]:
 def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
     """The SELECT of the report's people, one row each, its parameters and the columns that hold the
     person's facts: app_<j>, the requirements that apply to them (through any of their current roles), and
-    done_<j>, those they have done (a receipt or completion of the current version). p_rows: how many
-    counted memberships they hold; p_school and p_role: the one, when they hold one (most people)."""
-    from .models import BriefingCompletion
-
+    done_<j>, those they have done (a receipt or completion of the current version: the person's done mask,
+    training/briefing_done.py). p_rows: how many counted memberships they hold; p_school and p_role: the one, when they hold one (most people)."""
     groups = _groups(bits)
     audiences = _audiences(requirements, bits)
     counted = _counted_memberships(school_ids)
@@ -313,37 +327,18 @@ def _rows(school_ids, requirements, bits) -> tuple[str, list, list[str]]:
     person = "SELECT a.user_id AS p_user, a.p_rows, a.p_school, a.p_role"
     if not groups:
         return f"{person} FROM ({people_sql}) a", list(people_params), []  # noqa: S608 - a subquery of the ORM
-    current, current_params = values_sql(
-        [(r.page_id, r.version_number, bit.group, bit.mask) for r, bit in zip(requirements, bits, strict=True)]
-    )
-    users_sql, users_params = ("", []) if school_ids is None else _people(school_ids).values("user_id").query.sql_with_params()
-    done_sums = ", ".join(
-        f"CAST(SUM(CASE WHEN r.bit_group = {j} THEN r.mask ELSE 0 END) AS BIGINT) AS done_{j}" for j in groups
-    )
-    completions = BriefingCompletion._meta.db_table
-    done_sql = " ".join(
-        [
-            f"SELECT c.user_id, {done_sums} FROM {completions} c",  # noqa: S608 - names from this module
-            "JOIN req r ON c.page_id = r.page_id AND c.version_number = r.version_number",
-            f"WHERE c.user_id IN ({users_sql})" if users_sql else "",
-            "GROUP BY c.user_id",
-        ]
+    done_masks = BriefingDoneMask._meta.db_table
+    joins = " ".join(
+        f"LEFT JOIN {done_masks} d{j} ON d{j}.user_id = a.user_id AND d{j}.bit_group = {j}" for j in groups
     )
     apps = ", ".join(
         " + ".join(f"COALESCE(a.aud_{k}, 0) * {masks.get(j, 0)}" for k, (_m, masks) in enumerate(audiences))
         + f" AS app_{j}"
         for j in groups
     )
-    dones = ", ".join(f"COALESCE(d.done_{j}, 0) AS done_{j}" for j in groups)
-    sql = " ".join(
-        [
-            f"WITH req(page_id, version_number, bit_group, mask) AS ({current})",
-            f"{person}, {apps}, {dones} FROM ({people_sql}) a",  # noqa: S608 - masks from this module
-            f"LEFT JOIN ({done_sql}) d ON d.user_id = a.user_id",
-        ]
-    )
-    params = [*current_params, *people_params, *users_params]
-    return sql, params, [f"app_{j}" for j in groups] + [f"done_{j}" for j in groups]
+    dones = ", ".join(f"COALESCE(d{j}.done, 0) AS done_{j}" for j in groups)
+    sql = f"{person}, {apps}, {dones} FROM ({people_sql}) a {joins}"  # noqa: S608 - names and masks from this module
+    return sql, list(people_params), [f"app_{j}" for j in groups] + [f"done_{j}" for j in groups]
 
 
 def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
@@ -355,11 +350,11 @@ def build_report(school_ids=None, *, names_for=frozenset()) -> BriefingReport:
     schools = list(schools)
     bits = bits_for(requirements)
     person_counts = _person_counts(bits)
-    item_counts = _item_counts(bits)
+    item_counts, copies = _item_counts(requirements, bits)
     build_growth = growth_for(requirements, bits)
 
     with flag_table(*_rows(school_ids, requirements, bits)) as table:
-        counted = _count(table, bits, {**person_counts, **item_counts}, _memberships_sql(school_ids))
+        counted = _count(table, bits, {**person_counts, **item_counts}, _memberships_sql(school_ids), copies)
         by_school, by_role = counted.figures("school"), counted.figures("school_role")
         totals_by_role, totals = counted.figures("role"), counted.figures("totals").get(None, {})
         growth = build_growth(table, totals)

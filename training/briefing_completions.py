@@ -5,7 +5,8 @@ transaction, through a signal this app connects (briefing_signals.py), as it doe
 generation: the policy app knows nothing of this table. Receipts are append-only, so rows are only ever
 added. Whatever writes receipts without signals (bulk_create: the bench data) calls `rebuild()`, as does
 the migration that made the table and `manage.py rebuild_briefing_completions`. The counts a version
-and a week (training/briefing_tallies.py) follow the rows through the database's own triggers.
+and a week (training/briefing_tallies.py) and each person's done masks (training/briefing_done.py)
+follow the rows through the database's own triggers.
 """
 
 from itertools import islice

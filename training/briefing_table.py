@@ -2,10 +2,10 @@
 
 Every figure of the briefing report is a count over the same people (each with a current membership as
 staff or governor) and the same facts about each person: which requirements apply to them and which
-they have done. Those facts are two bit masks a person (`app_<j>`, `done_<j>`: bit `i % 62` of group
-`i // 62` stands for requirement i), read in one pass over `BriefingCompletion` (joined on each page's
-current version number) and one over current memberships, instead of one lookup per person and
-requirement. Django's ORM cannot join or aggregate over those derived tables, so this module stores one
+they have done. Those facts are two bit masks a person (`app_<j>`, `done_<j>`: bit `s % 62` of group
+`s // 62` stands for the requirement whose page has slot s), read in one pass over current memberships
+and the done masks the database keeps a person (training/briefing_done.py), instead of one lookup per
+person and requirement. Django's ORM cannot join or aggregate over those derived tables, so this module stores one
 row a person once in a temporary table of the connection and counts with plain GROUP BY queries over it.
 Column names and masks come from this code, never from input; other values are always query parameters.
 """

@@ -1,6 +1,7 @@
 """Training material, completion receipts, Local Authority training records, reminders, settings."""
 
 from .briefing_completion import BriefingCompletion
+from .briefing_done_mask import BriefingDoneMask, BriefingDoneSlot
 from .briefing_generation import BriefingGeneration
 from .briefing_tally import BriefingVersionTally, BriefingWeekTally
 from .la_training import LocalAuthorityTraining
@@ -12,6 +13,8 @@ from .versions import TrainingVersion
 
 __all__ = [
     "BriefingCompletion",
+    "BriefingDoneMask",
+    "BriefingDoneSlot",
     "BriefingGeneration",
     "BriefingVersionTally",
     "BriefingWeekTally",
