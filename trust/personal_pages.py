@@ -75,12 +75,13 @@ def _person_key(user_id) -> str:
 
 
 class _Renewals:
-    """The generations one transaction renewed: renewed again, together (one round trip), when it commits.
+    """The generations one transaction renewed: renewed, together (one round trip), when it commits.
 
-    `unread` holds the generations given a new value in this transaction that it has not read since: a
-    further change in the same transaction needs no new value yet, since nothing in this transaction can
-    have kept a copy under that value (reading it takes it out). Other connections cannot see the
-    uncommitted rows, so what they render in between is the old rows, which the renewal on commit retires.
+    `unread` holds the generations changed in this transaction that it has not read since. Each is given its
+    new value only when this transaction reads it (`_read_in_transaction`), before the read: nothing else can
+    have kept a copy of the changed rows, since other connections cannot see them (what they render in
+    between is the old rows, which the renewal on commit retires). An acknowledgement, which reads none, so
+    makes one round trip to the cache for its changes, not three.
     """
 
     def __init__(self):
@@ -104,11 +105,9 @@ def _pending_renewals(connection):
 
 
 def _renew(key):
-    """A new value now, so this process never serves an old copy; and again after the commit, since a reader
-    in another process may have rendered the old rows under the new value in between. Within a transaction,
-    each generation gets at most one new value until the transaction reads it again (`_Renewals`), and all of
-    them one more, together, on commit. Outside a transaction the change is already committed: one is enough.
-    """
+    """A new value when the change is committed. Outside a transaction it already is: a new value now. Within
+    one, all the generations it changed get one together on commit, and each also gets one before this
+    transaction next reads it, so this process never serves an old copy (`_Renewals`)."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block and connection.get_autocommit():
         cache.set(key, secrets.token_hex(8), timeout=None)
@@ -117,20 +116,21 @@ def _renew(key):
     if renewals is None:
         renewals = _Renewals()
         transaction.on_commit(renewals)
-    if key not in renewals.unread:
-        cache.set(key, secrets.token_hex(8), timeout=None)
-        renewals.unread.add(key)
+    renewals.unread.add(key)
     renewals.keys.add(key)
 
 
 def _read_in_transaction(keys):
-    """The generations of `keys` are being read: a change after this in the same transaction renews them
-    again at once (see `_Renewals`)."""
+    """The generations of `keys` are about to be read: those this transaction changed since it last read them
+    are given their new value first (see `_Renewals`)."""
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         renewals = _pending_renewals(connection)
         if renewals is not None:
-            renewals.unread.difference_update(keys)
+            changed = renewals.unread.intersection(keys)
+            if changed:
+                cache.set_many({key: secrets.token_hex(8) for key in changed}, timeout=None)
+                renewals.unread.difference_update(changed)
 
 
 def renew_content():

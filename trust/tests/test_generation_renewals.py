@@ -1,5 +1,5 @@
 """Renewing the personal pages' generations (trust/personal_pages.py `_renew`): once a transaction, not once a
-signal, and never so late that an old copy is served.
+signal, before the transaction reads one it changed, and never so late that an old copy is served.
 
 A test runs inside a transaction that never commits: `django_capture_on_commit_callbacks(execute=True)` runs
 what would run when it does, at the end of its block.
@@ -51,9 +51,9 @@ def value_elsewhere():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_acknowledging_renews_each_generation_once_now_and_all_together_on_commit(client, personas, recorded):
+def test_acknowledging_renews_its_generations_together_on_commit_in_one_round_trip(client, personas, recorded):
     """Committed for real: the receipt, its index row, the briefing's generation and the attempt in one
-    transaction (policy/acknowledgements.py `acknowledge_online`)."""
+    transaction (policy/acknowledgements.py `acknowledge_online`), which reads no generation after them."""
     policy = make_policy("Children in Care policy")
     sign_in(client, personas.staff)
     assert client.get(policy.url).status_code == 200
@@ -62,8 +62,8 @@ def test_acknowledging_renews_each_generation_once_now_and_all_together_on_commi
     assert response.status_code == 302
     assert ReadReceipt.objects.filter(user=personas.staff, page=policy).exists()
     person = _person_key(personas.staff.pk)
-    # The receipt and the attempt are both the person's: one new value now, not two; then both on commit.
-    assert recorded.writes == [("set", person), ("set", BRIEFING_KEY), ("set_many", frozenset({person, BRIEFING_KEY}))]
+    # The receipt and the attempt are both the person's, the receipt also the briefing's: both, once, on commit.
+    assert recorded.writes == [("set_many", frozenset({person, BRIEFING_KEY}))]
 
 
 @pytest.mark.django_db
@@ -76,24 +76,43 @@ def test_a_second_change_after_a_read_in_the_same_transaction_renews_at_once(dja
 
 
 @pytest.mark.django_db
-def test_a_second_change_with_no_read_in_between_waits_for_the_commit(recorded, django_capture_on_commit_callbacks):
+def test_changes_with_no_read_in_between_wait_for_the_commit(recorded, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         renew_person(PERSON)
         renew_person(PERSON)
         read_elsewhere = value_elsewhere()
-    assert recorded.writes == [("set", _person_key(PERSON)), ("set_many", frozenset({_person_key(PERSON)}))]
+    assert recorded.writes == [("set_many", frozenset({_person_key(PERSON)}))]
     assert value_elsewhere() != read_elsewhere
 
 
 @pytest.mark.django_db
+def test_a_change_is_given_its_new_value_before_this_transaction_reads_it(
+    recorded, django_capture_on_commit_callbacks
+):
+    before = value_elsewhere() or _generation(_person_key(PERSON))
+    with django_capture_on_commit_callbacks(execute=True):
+        renew_person(PERSON)
+        assert value_elsewhere() == before  # not yet: nothing has read it
+        read_here = _generation(_person_key(PERSON))
+        assert read_here != before  # this process never serves a copy kept under the old value
+        assert _generation(_person_key(PERSON)) == read_here  # once: no further change since
+    assert recorded.writes == [
+        ("set_many", frozenset({_person_key(PERSON)})),  # before the read
+        ("set_many", frozenset({_person_key(PERSON)})),  # on commit
+    ]
+    assert value_elsewhere() not in {before, read_here}
+
+
+@pytest.mark.django_db
 def test_a_value_read_elsewhere_before_the_commit_is_retired_by_it(django_capture_on_commit_callbacks):
-    """Another process reads the new value before the commit and renders the old rows under it: the
-    renewal on commit means that copy is never served."""
+    """Another process reads the value this transaction gave (it read it) before the commit, and renders the
+    old rows under it: the renewal on commit means that copy is never served."""
     before = value_elsewhere()
     with django_capture_on_commit_callbacks(execute=True):
         renew_person(PERSON)
+        _generation(_person_key(PERSON))
         read_elsewhere = value_elsewhere()
-        assert read_elsewhere != before  # this process never serves the copy kept before the change
+        assert read_elsewhere != before
     assert value_elsewhere() not in {before, read_elsewhere}
 
 
