@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.odd_addresses.NoNulInPathMiddleware",  # a NUL in the path: 404, before PostgreSQL is asked about it
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.csp.PortalCSPMiddleware",  # django-csp, with framing by 'self' for admin previews only
     "django.middleware.common.CommonMiddleware",

@@ -53,3 +53,13 @@ def test_choosing_pages_that_exist_still_works(admin_client):
 def test_the_error_test_page_is_not_served(admin_client):
     """Wagtail's /admin/failwhale/ raises a server error on purpose: here it is not found."""
     assert admin_client.get("/admin/failwhale/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/admin/workflows/tasks/add/%00/%00/", "/admin/workflows/tasks/add/wagtailcore/%00task/", "/policies/%00/"],
+)
+def test_an_address_with_a_nul_in_its_path_is_not_found(admin_client, address):
+    """PostgreSQL refuses a NUL in any text: Wagtail's workflow task form raised a server error with one."""
+    assert admin_client.get(address).status_code == 404
+    assert admin_client.post(address).status_code == 404
