@@ -16,6 +16,7 @@ new ones the same way.
 
 from django.db import connection, transaction
 
+from . import completion_triggers
 from .models import BriefingCompletion, BriefingDoneMask, BriefingDoneSlot
 
 BITS = 62  # slots a group: the masks are signed 64-bit integers on both databases
@@ -79,23 +80,13 @@ END;
 def install(apps, schema_editor):
     """The triggers (a migration's RunPython): each database in its own dialect."""
     names = {"function": FUNCTION, "bits": BITS, **_tables(apps)}
-    with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL.format(**names))
-        else:
-            cursor.execute(SQLITE_INSERT.format(**names))
-            cursor.execute(SQLITE_DELETE.format(**names))
+    sqlite = [SQLITE_INSERT.format(**names), SQLITE_DELETE.format(**names)]
+    completion_triggers.create(schema_editor, POSTGRESQL.format(**names), sqlite)
 
 
 def uninstall(apps, schema_editor):
-    tables = _tables(apps)
-    with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER IF EXISTS {FUNCTION} ON {tables['completions']}")
-            cursor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
-        else:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {FUNCTION}_insert")
-            cursor.execute(f"DROP TRIGGER IF EXISTS {FUNCTION}_delete")
+    completions = _tables(apps)["completions"]
+    completion_triggers.drop(schema_editor, FUNCTION, completions, [f"{FUNCTION}_insert", f"{FUNCTION}_delete"])
 
 
 def slots_for(requirements) -> list[int]:

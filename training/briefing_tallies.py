@@ -18,6 +18,8 @@ counted from the completions as before. Every receipt of one version in one week
 rows: concurrent receipts of it wait for each other's commit there (a receipt's transaction is short).
 """
 
+from . import completion_triggers
+
 FUNCTION = "briefing_tally"
 
 
@@ -82,25 +84,21 @@ SQLITE_EVENTS = [("insert", "INSERT", "NEW", 1), ("delete", "DELETE", "OLD", -1)
 def install(apps, schema_editor):
     """The triggers (a migration's RunPython): each database in its own dialect."""
     tables = _tables(apps)
-    with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL.format(function=FUNCTION, **tables))
-        else:
-            for name, event, row, delta in SQLITE_EVENTS:
-                cursor.execute(
-                    SQLITE.format(function=FUNCTION, name=name, event=event, row=row, delta=delta, **tables)
-                )
+    completion_triggers.create(
+        schema_editor,
+        POSTGRESQL.format(function=FUNCTION, **tables),
+        [
+            SQLITE.format(function=FUNCTION, name=name, event=event, row=row, delta=delta, **tables)
+            for name, event, row, delta in SQLITE_EVENTS
+        ],
+    )
 
 
 def uninstall(apps, schema_editor):
-    tables = _tables(apps)
-    with schema_editor.connection.cursor() as cursor:
-        if schema_editor.connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER IF EXISTS {FUNCTION} ON {tables['completions']}")
-            cursor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
-        else:
-            for name, *_event in SQLITE_EVENTS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {FUNCTION}_{name}")
+    completions = _tables(apps)["completions"]
+    completion_triggers.drop(
+        schema_editor, FUNCTION, completions, [f"{FUNCTION}_{name}" for name, *_event in SQLITE_EVENTS]
+    )
 
 
 def clear(apps) -> None:
