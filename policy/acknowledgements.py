@@ -8,7 +8,7 @@ from wagtail.log_actions import get_active_log_context
 from wagtail.models import PageLogEntry
 
 from trust.access import current_memberships
-from trust.compiled_sql import CompiledOnce
+from trust.compiled_sql import CompiledOnce, compiled_insert
 
 from .enums import AttemptOutcome
 from .models import AcknowledgementAttempt, PolicyVersion, ReadReceipt
@@ -34,7 +34,7 @@ def memberships_snapshot(user) -> list[dict]:
 
 
 def record_attempt(user, page, revision_id, version_number, outcome, answers=(), wrong=()):
-    return AcknowledgementAttempt.objects.create(
+    attempt = AcknowledgementAttempt(
         user=user,
         page_id=page.pk,
         revision_id=revision_id,
@@ -43,6 +43,7 @@ def record_attempt(user, page, revision_id, version_number, outcome, answers=(),
         answers=list(answers),
         wrong_questions=list(wrong),
     )
+    return compiled_insert(AcknowledgementAttempt).save_new(attempt)
 
 
 def existing_receipt(user, page, version_number):
@@ -134,7 +135,7 @@ def _history_entry(page, action, user, data) -> PageLogEntry:
         uuid=get_active_log_context().uuid,
     )
     entry.clean()  # refuses an unknown action, as `log` does (its fields are ours, set just above)
-    PageLogEntry.objects.bulk_create([entry])
+    compiled_insert(PageLogEntry).insert(entry)
     return entry
 
 

@@ -14,6 +14,8 @@ from itertools import islice
 from django.apps import apps as installed_apps
 from django.db import transaction
 
+from trust.compiled_sql import compiled_insert
+
 from . import briefing_tallies as tallies
 
 BATCH = 2000
@@ -43,7 +45,7 @@ def receipt_saved(sender, instance, created=False, **kwargs):
     model = installed_apps.get_model("training", "BriefingCompletion")
     row = model(**_fields(sender._meta.label, instance.__dict__))
     # One receipt per person and version (each receipt table says so): a conflict is the row already made.
-    model.objects.bulk_create([row], ignore_conflicts=True)
+    compiled_insert(model, ignore_conflicts=True).insert(row, using=kwargs.get("using") or "default")
 
 
 def rebuild(apps=installed_apps) -> int:

@@ -3,7 +3,7 @@
 At every sign-in allauth lists the person's earlier sessions one by one (asking the session store whether each
 still exists and still signs the person in) to drop those that have ended, then records the new one with a
 get_or_create in a transaction: seven statements for someone with no earlier session, and more for each one they
-have. Here the ended ones go in one DELETE and the new one is one INSERT: the session's key was made moments ago
+have. Here the ended ones go in one DELETE and the new one is one INSERT (its SQL compiled once): the session's key was made moments ago
 (signing in always gives a new key), so there is no row to get. allauth's screen still checks each session in
 full when it lists them (`purge_and_list`), and signing out ends every session the person has (trust/signals.py).
 """
@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import connections, router
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from .compiled_sql import compiled_insert
 
 
 class UserSessionsConfig(AllauthUserSessionsConfig):
@@ -37,12 +39,13 @@ def record_sign_in(sender, request, user, **kwargs):
     if not request.session.session_key:
         request.session.save()
     user_agent = request.META.get("HTTP_USER_AGENT", "")[: UserSession._meta.get_field("user_agent").max_length]
-    UserSession.objects.create(
+    made = UserSession(
         user=user,
         session_key=request.session.session_key,
         ip=get_adapter().get_client_ip(request),
         user_agent=user_agent,
     )
+    compiled_insert(UserSession).save_new(made, router.db_for_write(UserSession, instance=made))
 
 
 # A session is written at the end of the request that signs in, after its user session: one younger than this may
