@@ -155,41 +155,42 @@ class CompiledInsert:
 
     Saving a new row builds an InsertQuery and compiles it every time, about 500 Python calls for a dozen fields,
     where the database takes a fraction of that CPU; an acknowledgement writes four rows. Each call here prepares
-    the row's values as the compiler does (each field's `pre_save`, then `get_db_prep_save`) and runs the SQL
-    compiled the first time. Only plain rows: a model with parents, database defaults or generated fields, or a
-    value that is an expression, is refused rather than written differently from `save()`.
+    the row's values as the compiler does (each field's `pre_save`, then `get_db_prep_save` for this thread's
+    connection) and runs the SQL compiled the first time. Only plain rows whose primary key the database gives:
+    a proxy, a model with parents, database defaults or generated fields, or a value that is an expression, is
+    refused rather than written differently from `save()`.
     """
 
     def __init__(self, model, *, ignore_conflicts=False):
         self._model = model
         self._ignore_conflicts = ignore_conflicts
-        self._compiled = {}  # database alias: (sql, fields, compiler, returns the primary key)
+        self._compiled = {}  # database alias: (sql, fields, returns the primary key)
 
     def save_new(self, obj, using="default"):
         """What `obj.save()` does for a new row of a plain model: pre_save, the INSERT (the primary key read back),
         post_save with `created=True`; the instance is then saved, as after `save()`."""
-        meta = obj._meta
         obj._prepare_related_fields_for_save(operation_name="save")
-        pre_save.send(sender=meta.concrete_model, instance=obj, raw=False, using=using, update_fields=None)
+        pre_save.send(sender=type(obj), instance=obj, raw=False, using=using, update_fields=None)
         self.insert(obj, using)
-        post_save.send(
-            sender=meta.concrete_model, instance=obj, created=True, update_fields=None, raw=False, using=using
-        )
+        post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
         return obj
 
     def insert(self, obj, using="default") -> bool:
         """The row alone, as `bulk_create([obj])` writes it: no signals. With `ignore_conflicts`, False when the
         database kept the row already there; the primary key is then not read back."""
+        if type(obj) is not self._model:
+            raise TypeError(f"a {self._model._meta.label} was expected, not {type(obj).__name__}")
         if obj.pk is not None:
             raise ValueError("a new row's primary key is the database's to give")
-        sql, fields, compiler, returns_pk = self._compiled.get(using) or self._compile(using)
+        sql, fields, returns_pk = self._compiled.get(using) or self._compile(using)
+        connection = connections[using]
         params = []
         for field in fields:
-            value = compiler.prepare_value(field, compiler.pre_save_val(field, obj))
-            if hasattr(value, "as_sql"):
+            value = field.pre_save(obj, add=True)
+            if hasattr(value, "resolve_expression"):
                 raise ValueError(f"{field.name}: an expression is written by save(), not by a compiled insert")
-            params.append(value)
-        with transaction.mark_for_rollback_on_error(using), connections[using].cursor() as cursor:
+            params.append(field.get_db_prep_save(value, connection=connection))
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
             cursor.execute(sql, params)
             if returns_pk:
                 (obj.pk,) = cursor.fetchone()
@@ -200,14 +201,22 @@ class CompiledInsert:
 
     def _compile(self, using):
         meta = self._model._meta
-        if meta.parents or any(f.generated or f.has_db_default() for f in meta.concrete_fields):
-            raise ValueError(f"{meta.label}: only a plain model's rows (no parents, database defaults or generated fields)")
+        if (
+            meta.proxy
+            or meta.parents
+            or meta.auto_field is None
+            or any(f.generated or f.has_db_default() for f in meta.concrete_fields)
+        ):
+            raise ValueError(
+                f"{meta.label}: only a plain model's rows, their primary key given by the database (no proxy, "
+                "parents, database defaults or generated fields)"
+            )
         connection = connections[using]
         fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
         query = InsertQuery(self._model, on_conflict=OnConflict.IGNORE if self._ignore_conflicts else None)
         query.insert_values(fields, [self._model()])
         compiler = query.get_compiler(using=using)
-        returns_pk = meta.auto_field is not None and not self._ignore_conflicts
+        returns_pk = not self._ignore_conflicts
         if returns_pk:
             if not connection.features.can_return_columns_from_insert:
                 raise ValueError(f"{connection.vendor} cannot return the new row's primary key from its INSERT")
@@ -215,5 +224,5 @@ class CompiledInsert:
         ((sql, params),) = compiler.as_sql()
         if len(params) != len(fields) or sql.count("%s") != len(fields):
             raise ValueError(f"{meta.label}: each field must be one parameter: {sql}")
-        self._compiled[using] = (sql, fields, compiler, returns_pk)
+        self._compiled[using] = (sql, fields, returns_pk)
         return self._compiled[using]
