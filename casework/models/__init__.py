@@ -14,6 +14,15 @@ from .rules import DeadlineRule
 from .sharing import SharedRecommendation
 from .transitions import Transition, TransitionDownload
 
+# No casework record goes into Wagtail's reference index: its "Usage" screens of a school or a person
+# (/admin/schools/usage/<id>/, /admin/users/usage/<id>/), open to the trust administrator, would list every
+# child of the school and every record naming the person ("(Private child)", "(Private suspension)"), and any
+# later Wagtail screen reading the index would too. wagtail-modeladmin registers each model it lists; Wagtail
+# skips a model that says this. Migration 0018 removed the rows written before.
+for _model in (value for value in tuple(globals().values()) if isinstance(value, type)):
+    _model.wagtail_reference_index_ignore = True
+del _model
+
 __all__ = [
     "PEP",
     "Activity",
