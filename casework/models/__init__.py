@@ -1,5 +1,7 @@
 """Casework records, split by subject. Every model reaches its child, and the child its school."""
 
+from django.apps import apps as django_apps
+
 from .audit import AuditAnchor, CaseAuditEvent
 from .children import CareEpisode, Child, CohortChange, LocalAuthority
 from .delegation import Delegation
@@ -19,7 +21,7 @@ from .transitions import Transition, TransitionDownload
 # child of the school and every record naming the person ("(Private child)", "(Private suspension)"), and any
 # later Wagtail screen reading the index would too. wagtail-modeladmin registers each model it lists; Wagtail
 # skips a model that says this. Migration 0018 removed the rows written before.
-for _model in (value for value in tuple(globals().values()) if isinstance(value, type)):
+for _model in django_apps.all_models["casework"].values():  # every model above, as each registered itself
     _model.wagtail_reference_index_ignore = True
 del _model
 
