@@ -61,7 +61,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.odd_addresses.NoNulInPathMiddleware",  # a NUL in the path: 404, before PostgreSQL is asked about it
-    "trust.sign_in_transaction.SignInTransactionMiddleware",  # a sign-in's rows, the session's included: one commit
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.csp.PortalCSPMiddleware",  # django-csp, with framing by 'self' for admin previews only
     "django.middleware.common.CommonMiddleware",

@@ -22,9 +22,7 @@ pytestmark = pytest.mark.django_db
 # one recorded (trust/user_sessions.py), and the session itself, written once: SAVEPOINT, INSERT, RELEASE. It was 18
 # before the session was written once, and 15 before the MFA question was one query (it was two, and the sign-in
 # message then asked for the memberships again) and allauth's user sessions took two statements instead of seven.
-# On PostgreSQL the sign-in is one transaction of its own (trust/sign_in_transaction.py): two more, its SAVEPOINT
-# and RELEASE here (BEGIN and COMMIT when served, in place of the three commits it made before).
-SIGN_IN_QUERIES = 9 + (2 if connection.vendor == "postgresql" else 0)
+SIGN_IN_QUERIES = 9
 
 
 def sign_in_queries(client, email):
