@@ -1,3 +1,5 @@
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path, reverse
 from wagtail import hooks
@@ -78,3 +80,13 @@ def record_who_published(request, page):
 
 
 from . import calendar_admin  # noqa: E402,F401  (school calendars)
+
+
+@hooks.register("before_bulk_action")
+def refuse_superuser_bulk_actions(request, action_type, objects, action_class_instance):
+    """Assigning a role (a group) in bulk, or acting on a superuser's account, is for superusers only."""
+    if request.user.is_superuser or action_class_instance.model is not get_user_model():
+        return None
+    if action_type == "assign_role" or any(obj.is_superuser for obj in objects):
+        raise PermissionDenied
+    return None

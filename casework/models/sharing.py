@@ -22,7 +22,7 @@ class SharedRecommendation(models.Model):
 
     pep = models.ForeignKey("casework.PEP", on_delete=models.CASCADE, related_name="shared_recommendations")
     recommendation = models.TextField(help_text="What the member of staff should do, in plain words.")
-    shared_with = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    shared_with = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     shared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )

@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "wagtail_modeladmin",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "trust.users_app.UsersConfig",  # wagtail.users, with the people screens of trust/admin_users.py
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

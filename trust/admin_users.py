@@ -1,0 +1,80 @@
+"""Wagtail's people screens (/admin/users/), with what only a superuser may change kept to superusers.
+
+The trust administrator may add people and correct their names and email addresses. Roles come from
+memberships (audited, and a casework role reported to the executive head: trust/signals.py), so the
+groups a membership keeps in step (trust/groups.py) are not theirs to tick, nor is "Administrator"
+(superuser). Nor do they set anyone's password: with it they could sign in as a member of staff, who
+needs no second factor, and acknowledge policies in that person's name. People set their own password
+from the link in their invitation. A superuser's account is not theirs to open at all.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError
+from django.shortcuts import redirect
+from wagtail.users.views import users
+
+NOT_YOURS = "Only a superuser can change this. Roles are given by a membership, under Trust, People's roles."
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups")
+
+
+def form_class_for(request, form_class):
+    """The form Wagtail would show, without the password and with the superuser-only fields read-only."""
+    if request.user.is_superuser:
+        return form_class
+
+    class PeopleForm(form_class):
+        password_enabled = False  # Wagtail's form then leaves out both password fields, and save() sets none
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name in SUPERUSER_ONLY_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True  # a disabled field keeps its initial value, whatever is posted
+                    self.fields[name].help_text = NOT_YOURS
+
+        def save(self, commit=True):
+            if self.instance._state.adding:
+                self.instance.set_unusable_password()
+            return super().save(commit=commit)
+
+    PeopleForm.__name__ = PeopleForm.__qualname__ = form_class.__name__
+    return PeopleForm
+
+
+class RefuseSuperusersToOthers:
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if self.object.is_superuser and not request.user.is_superuser:
+            raise PermissionDenied
+
+
+class CreateView(users.CreateView):
+    def get_form_class(self):
+        return form_class_for(self.request, super().get_form_class())
+
+
+class EditView(RefuseSuperusersToOthers, users.EditView):
+    def get_form_class(self):
+        return form_class_for(self.request, super().get_form_class())
+
+
+class DeleteView(users.DeleteView):
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError as protected:
+            kept = sorted({str(obj._meta.verbose_name_plural) for obj in protected.protected_objects})
+            messages.error(
+                self.request,
+                f"{self.object} cannot be deleted: the trust keeps their {', '.join(kept)}. "
+                "Mark them inactive instead (Set active state), and they can no longer sign in.",
+            )
+            return redirect("wagtailusers_users:edit", self.object.pk)
+
+
+class PeopleViewSet(users.UserViewSet):
+    add_view_class = CreateView
+    edit_view_class = EditView
+    delete_view_class = DeleteView
+
