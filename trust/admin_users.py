@@ -8,8 +8,11 @@ needs no second factor, and acknowledge policies in that person's name. People s
 from the link in their invitation. A superuser's account is not theirs to open at all.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from wagtail.users.views import users
@@ -55,8 +58,37 @@ class CreateView(users.CreateView):
 
 
 class EditView(RefuseSuperusersToOthers, users.EditView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.email_before = self.object.email
+
     def get_form_class(self):
         return form_class_for(self.request, super().get_form_class())
+
+    def save_instance(self):
+        person = super().save_instance()
+        if person.email != self.email_before and person != self.request.user:
+            notice = email_changed_notice(person, self.email_before, changed_by=self.request.user)
+            transaction.on_commit(notice.send)
+        return person
+
+
+def email_changed_notice(person, old_email, *, changed_by) -> EmailMessage:
+    """To the address someone else took a person's account away from: whoever reads the new one can reset
+    its password (allauth finds people by it), and a member of staff signs in with no second factor."""
+    by = changed_by.get_full_name() or changed_by.email
+    body = (
+        f"Hello {person.first_name},\n\n"
+        f"{by} changed the email address of your {settings.WAGTAIL_SITE_NAME} account "
+        f"from {old_email} to {person.email}.\n"
+        "Sign-in links and password resets now go to the new address.\n\n"
+        "If you did not expect this, tell your school office or the trust's data protection officer today.\n"
+    )
+    return EmailMessage(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}The email address of your account was changed",
+        body=body,
+        to=[old_email],
+    )
 
 
 class DeleteView(users.DeleteView):

@@ -7,6 +7,7 @@ administrator's to set. Each test here posts what the screen no longer offers, a
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.urls import reverse
 
 from casework.models import SharedRecommendation
@@ -165,3 +166,25 @@ def test_deleting_someone_the_trust_keeps_records_of_is_refused_in_words_and_los
     assert "Mark them inactive instead" in response.content.decode()
     personas.staff.refresh_from_db()
     assert SharedRecommendation.objects.filter(shared_with=personas.staff).count() == 1
+
+
+def test_changing_someones_email_tells_their_old_address_who_changed_it(
+    client, personas, django_capture_on_commit_callbacks
+):
+    staff = personas.staff
+    sign_in(client, personas.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtailusers_users:edit", args=[staff.pk]), _person_form(staff, email="elsewhere@example.org")
+        )
+    assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [["staff@symphony.example"]]
+    body = mail.outbox[0].body
+    assert "from staff@symphony.example to elsewhere@example.org" in body
+    assert (personas.admin.get_full_name() or personas.admin.email) in body
+
+    mail.outbox.clear()
+    staff.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("wagtailusers_users:edit", args=[staff.pk]), _person_form(staff, first_name="Renamed"))
+    assert mail.outbox == []
