@@ -11,10 +11,14 @@ pages: frame-ancestors 'self' and X-Frame-Options SAMEORIGIN. Every other respon
 frame-ancestors 'none' and X-Frame-Options DENY.
 """
 
+import functools
 import re
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY, SELF
-from csp.middleware import CSPMiddleware
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
+from django.core.signals import setting_changed
 
 # Wagtail's preview routes (wagtail/admin/urls/pages.py, the snippet and model viewsets' "preview/" and
 # "preview/<pk>/", and admin/block-preview/), under the admin's mount point.
@@ -39,6 +43,31 @@ def framed_by_self(policy: str) -> str:
     return "; ".join([*kept, f"frame-ancestors {SELF}"])
 
 
+# What a view's csp decorators leave on its response: any of them, and django-csp builds the policy itself.
+_PER_RESPONSE = tuple(f"_csp_{kind}{ro}" for kind in ("config", "update", "replace", "exempt") for ro in ("", "_ro"))
+
+
+@functools.cache
+def settings_policies() -> tuple[str, str] | None:
+    """The policy and the report-only policy as django-csp builds them from the settings alone (no nonce, no
+    decorator), built once rather than for every response; None if either excludes URL prefixes."""
+    configs = [
+        getattr(settings, name, None) or {}
+        for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+    ]
+    if any(config.get("EXCLUDE_URL_PREFIXES") for config in configs):
+        return None
+    return build_policy(), build_policy(report_only=True)
+
+
+def _forget_policies(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        settings_policies.cache_clear()
+
+
+setting_changed.connect(_forget_policies)
+
+
 class PortalCSPMiddleware(CSPMiddleware):
     """django-csp's middleware, with same-origin framing for the admin's preview responses only.
 
@@ -49,10 +78,31 @@ class PortalCSPMiddleware(CSPMiddleware):
     XFrameOptionsMiddleware, so on the way out it runs after it."""
 
     def process_response(self, request, response):
-        response = super().process_response(request, response)
+        response = self._with_policy(request, response)
         if is_admin_preview(request.path_info):
             for header in (HEADER, HEADER_REPORT_ONLY):
                 if header in response:
                     response[header] = framed_by_self(response[header])
             response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    def _with_policy(self, request, response):
+        """django-csp's headers; for the usual response (no nonce used, no decorator, no header yet) the
+        settings' policies as built once."""
+        policies = settings_policies()
+        if (
+            policies is None
+            or settings.DEBUG
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in _PER_RESPONSE)
+            or HEADER in response
+            or HEADER_REPORT_ONLY in response
+        ):
+            return super().process_response(request, response)
+        policy, report_only = policies
+        if policy:
+            response[HEADER] = policy
+        if report_only:
+            response[HEADER_REPORT_ONLY] = report_only
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # as django-csp: too late for a nonce
         return response

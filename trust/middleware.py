@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import LazyObject
 
 from .access import known_not_to_need_mfa, needs_mfa
 from .personal_pages import casework_generations, content_generation
@@ -65,6 +66,17 @@ def note_sign_in(request):
         _known_not_to_need_mfa(request)
 
 
+def _resolved_user(request):
+    """The person AuthenticationMiddleware put on the request, no longer behind its SimpleLazyObject: every
+    request asks who they are here anyway, and each later `request.user.<anything>` (the templates ask hundreds
+    of times a page) would otherwise go through the lazy object's proxy."""
+    user = getattr(request, "user", None)
+    if isinstance(user, LazyObject):
+        user.is_authenticated  # noqa: B018 (reads the person from the session, as the lazy object would)
+        user = request.user = user._wrapped
+    return user
+
+
 class RequireMFAMiddleware:
     """People whose role needs MFA must enrol before any page, and every session must have passed it.
 
@@ -78,7 +90,7 @@ class RequireMFAMiddleware:
     def __call__(self, request):
         # Everything after this point reads each generation from the shared cache once (trust/request_generations.py).
         with one_request():
-            user = getattr(request, "user", None)
+            user = _resolved_user(request)
             if settings.PERSONAL_PAGE_CACHE and user is not None and user.is_authenticated:
                 # Every generation in one round trip (the MFA check and the person's copies need them), remembered
                 # for the request: what is kept for everyone (kept_for_content) then asks the cache no more.

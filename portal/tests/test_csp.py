@@ -105,3 +105,40 @@ def test_only_frame_ancestors_changes_in_a_framed_policy():
         "default-src 'self'; script-src 'self' 'nonce-abc'; frame-ancestors 'self'"
     )
     assert framed_by_self("default-src 'self'") == "default-src 'self'; frame-ancestors 'self'"
+
+
+def test_the_policy_built_once_is_django_csps_and_follows_the_settings_a_nonce_and_a_decorator(rf, settings):
+    """portal/csp.py builds the settings' policy once; a nonce, a view's decorator or new settings still count."""
+    from csp.constants import NONCE
+    from csp.decorators import csp_update
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    from portal.csp import PortalCSPMiddleware
+
+    def served(view):
+        request = rf.get("/somewhere/")
+        middleware = PortalCSPMiddleware(view)
+        middleware.process_request(request)
+        return request, middleware.process_response(request, view(request))
+
+    _, plain = served(lambda request: HttpResponse("plain"))
+    assert plain["Content-Security-Policy"] == build_policy()
+    assert "frame-ancestors 'none'" in plain["Content-Security-Policy"]
+
+    _, updated = served(csp_update({"img-src": ["https://images.example"]})(lambda request: HttpResponse("img")))
+    assert "https://images.example" in updated["Content-Security-Policy"]
+
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {
+            **settings.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+            "script-src": ["'self'", NONCE],
+            "img-src": ["'self'", "https://cdn.example"],
+        }
+    }
+    request, with_nonce = served(lambda request: HttpResponse(f"<script nonce='{request.csp_nonce}'>"))
+    assert f"'nonce-{request._csp_nonce}'" in with_nonce["Content-Security-Policy"]
+    _, without = served(lambda request: HttpResponse("no script"))
+    assert "nonce" not in without["Content-Security-Policy"]
+    assert "https://cdn.example" in without["Content-Security-Policy"]
+    assert without["Content-Security-Policy"] == build_policy()
