@@ -4,8 +4,9 @@ The trust administrator may add people and correct their names and email address
 memberships (audited, and a casework role reported to the executive head: trust/signals.py), so the
 groups a membership keeps in step (trust/groups.py) are not theirs to tick, nor is "Administrator"
 (superuser). Nor do they set anyone's password: with it they could sign in as a member of staff, who
-needs no second factor, and acknowledge policies in that person's name. People set their own password
-from the link in their invitation. A superuser's account is not theirs to open at all.
+needs no second factor, and acknowledge policies in that person's name. People set their own password,
+from the link in their invitation (trust/invitations.py) or with "Forgotten your password?" on the sign-in
+page. A superuser's account is not theirs to open at all.
 """
 
 from django.conf import settings
