@@ -1,4 +1,4 @@
-"""Wagtail's choosers and error page, tried with ids no record can have: a 404, never a server error."""
+"""Wagtail's choosers, bulk actions and error page, tried with ids no record can have: a 404, never a server error."""
 
 import pytest
 from django.test import Client
@@ -36,6 +36,28 @@ def test_a_chosen_address_with_an_id_no_record_can_have_is_not_found(admin_clien
 @pytest.mark.parametrize("address", CHOSEN_MULTIPLE)
 def test_choosing_several_with_an_id_no_record_can_have_is_not_found(admin_client, address, value):
     assert admin_client.get(address, {"id": ["1", value]}).status_code == 404
+
+
+@pytest.mark.parametrize("value", NO_RECORD_CAN_HAVE)
+@pytest.mark.parametrize("action", ["set_active_state", "assign_role", "delete"])
+def test_a_bulk_action_on_an_id_no_record_can_have_is_not_found(client, personas, action, value):
+    client.raise_request_exception = False
+    sign_in(client, personas.admin)
+    address = f"/admin/bulk/auth/user/{action}/"
+    assert client.get(address, {"id": [str(personas.staff.pk), value]}).status_code == 404
+    assert client.post(f"{address}?id={personas.staff.pk}&id={value}", {"mark_as_active": "False"}).status_code == 404
+    personas.staff.refresh_from_db()
+    assert personas.staff.is_active
+
+
+def test_a_bulk_action_on_people_that_exist_and_on_all_still_works(client, personas):
+    sign_in(client, personas.admin)
+    address = "/admin/bulk/auth/user/set_active_state/"
+    assert client.get(address, {"id": "all", "next": "/admin/users/"}).status_code == 200
+    response = client.post(f"{address}?id={personas.staff.pk}&next=/admin/users/", {"mark_as_active": "False"})
+    assert response.status_code == 302
+    personas.staff.refresh_from_db()
+    assert not personas.staff.is_active
 
 
 @pytest.mark.parametrize("address", CHOSEN)

@@ -188,3 +188,20 @@ def test_changing_someones_email_tells_their_old_address_who_changed_it(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("wagtailusers_users:edit", args=[staff.pk]), _person_form(staff, first_name="Renamed"))
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("group", ["99999999999999999999", "abc", "\x00", "-1"])
+def test_the_people_list_filtered_by_a_group_no_record_can_have_is_shown_not_a_server_error(client, personas, group):
+    client.raise_request_exception = False
+    sign_in(client, personas.admin)
+    response = client.get(reverse("wagtailusers_users:index"), {"group": group})
+    assert response.status_code == 200
+    assert "staff@symphony.example" in response.content.decode()  # the filter is set aside, with its error
+
+
+def test_the_people_list_filtered_by_a_group_still_filters(client, personas):
+    sign_in(client, personas.admin)
+    governors = _role_group(Role.GOVERNOR)
+    page = client.get(reverse("wagtailusers_users:index"), {"group": str(governors.pk)}).content.decode()
+    assert "governor@symphony.example" in page
+    assert "staff@symphony.example" not in page
