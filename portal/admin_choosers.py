@@ -3,12 +3,16 @@
 A chooser's "chosen" views take the ids of what was chosen from the address (`chosen/<pk>/`) or from `?id=`
 and pass them straight to the database: `abc`, a NUL or a number past the largest 64-bit integer raised
 ValueError or SQLite's OverflowError in the view, a 500 for anyone who may use the admin. The choosers'
-ids are checked here, before their views run, for every chooser Wagtail or the apps register. A bulk action
-(/admin/bulk/<app>/<model>/<action>/?id=…, the people screens' "Set active state" among them) takes its ids the
-same way, and "all" as well.
+ids are checked here, before their views run, for every chooser Wagtail or the apps register.
+
+A bulk action (/admin/bulk/<app>/<model>/<action>/?id=…, the people screens' "Set active state" among them) takes
+its ids the same way, "all" as well, and the listing's parent as `childOf`. For pages, Wagtail reads that parent
+with `get()`, so a page that does not exist was a server error too; and "all" with neither a parent nor a search
+means every page of the tree, the root included, which no listing sends: deleting them was a server error.
 """
 
 from django.http import Http404
+from wagtail.models import Page
 
 from trust.url_converters import is_record_id
 
@@ -28,11 +32,23 @@ class ChooserIdsMiddleware:
         if not request.path_info.startswith("/admin/"):
             return None
         if match.url_name == BULK_ACTION_VIEW:
-            ids = [value for value in request.GET.getlist("id") if value != "all"]
-        elif match.url_name in CHOSEN_VIEWS:
-            ids = [str(value) for value in view_kwargs.values()] + request.GET.getlist("id")
-        else:
+            ids = [value for value in request.GET.getlist("id") if value != "all"] + request.GET.getlist("childOf")
+            if not all(is_record_id(value) for value in ids) or not _pages_listed(request, view_kwargs):
+                raise Http404("No such item.")
             return None
+        if match.url_name not in CHOSEN_VIEWS:
+            return None
+        ids = [str(value) for value in view_kwargs.values()] + request.GET.getlist("id")
         if not all(is_record_id(value) for value in ids):
             raise Http404("No such item.")
         return None
+
+
+def _pages_listed(request, view_kwargs) -> bool:
+    """For a bulk action on pages: whether what it names is a listing Wagtail shows (its ids already checked)."""
+    if (view_kwargs.get("app_label"), view_kwargs.get("model_name")) != ("wagtailcore", "page"):
+        return True
+    parent = request.GET.get("childOf")
+    if parent is not None:
+        return Page.objects.filter(pk=parent).exists()
+    return "all" not in request.GET.getlist("id") or bool(request.GET.get("q"))

@@ -60,6 +60,35 @@ def test_a_bulk_action_on_people_that_exist_and_on_all_still_works(client, perso
     assert not personas.staff.is_active
 
 
+@pytest.fixture
+def superuser_client(client, personas):
+    client.raise_request_exception = False
+    personas.head.is_superuser = True
+    personas.head.save(update_fields=["is_superuser"])
+    return sign_in(client, personas.head)
+
+
+@pytest.mark.parametrize("parent", [*NO_RECORD_CAN_HAVE, "9000000"])
+@pytest.mark.parametrize("action", ["delete", "move", "publish", "unpublish"])
+def test_a_bulk_action_on_the_pages_under_a_page_that_cannot_exist_is_not_found(superuser_client, action, parent):
+    address = f"/admin/bulk/wagtailcore/page/{action}/"
+    assert superuser_client.get(address, {"id": "all", "childOf": parent}).status_code == 404
+    assert superuser_client.post(f"{address}?id=all&childOf={parent.replace(chr(0), '%00')}").status_code == 404
+
+
+def test_every_page_of_the_tree_at_once_is_not_a_listing_and_nothing_is_deleted(superuser_client):
+    pages = Page.objects.count()
+    response = superuser_client.post("/admin/bulk/wagtailcore/page/delete/?id=all")
+    assert response.status_code == 404
+    assert Page.objects.count() == pages
+
+
+def test_a_bulk_action_on_the_pages_under_a_page_still_asks_to_confirm(superuser_client):
+    parent = Page.objects.get(depth=2)
+    response = superuser_client.get("/admin/bulk/wagtailcore/page/unpublish/", {"id": "all", "childOf": str(parent.pk)})
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("address", CHOSEN)
 def test_a_chosen_address_with_an_unknown_id_is_still_not_found(admin_client, address):
     assert admin_client.get(address.format(9_000_000)).status_code == 404
