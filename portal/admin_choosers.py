@@ -1,4 +1,4 @@
-"""Wagtail's choosers and bulk actions answer an id that no record can have with 404, not a server error.
+"""Wagtail's admin answers an id that no record can have with 404, not a server error.
 
 A chooser's "chosen" views take the ids of what was chosen from the address (`chosen/<pk>/`) or from `?id=`
 and pass them straight to the database: `abc`, a NUL or a number past the largest 64-bit integer raised
@@ -9,12 +9,16 @@ A bulk action (/admin/bulk/<app>/<model>/<action>/?id=…, the people screens' "
 its ids the same way, "all" as well, and the listing's parent as `childOf`. For pages, Wagtail reads that parent
 with `get()`, so a page that does not exist was a server error too; and "all" with neither a parent nor a search
 means every page of the tree, the root included, which no listing sends: deleting them was a server error.
+
+Any admin address, last: a parameter that is a whole number past every id. The listings' filters of several
+choices (the pages' owner, site and type, the forms', the people's group, a workflow task's type) pass it on to
+the database, which SQLite refuses. A search (`q`) may be any number.
 """
 
 from django.http import Http404
 from wagtail.models import Page
 
-from trust.url_converters import is_record_id
+from trust.url_converters import is_past_every_id, is_record_id
 
 CHOSEN_VIEWS = {"chosen", "chosen_multiple", "wagtailadmin_choose_page_chosen_multiple"}
 BULK_ACTION_VIEW = "wagtail_bulk_action"
@@ -31,6 +35,8 @@ class ChooserIdsMiddleware:
         match = request.resolver_match
         if not request.path_info.startswith("/admin/"):
             return None
+        if any(is_past_every_id(value) for name, values in request.GET.lists() if name != "q" for value in values):
+            raise Http404("No such item.")
         if match.url_name == BULK_ACTION_VIEW:
             ids = [value for value in request.GET.getlist("id") if value != "all"] + request.GET.getlist("childOf")
             if not all(is_record_id(value) for value in ids) or not _pages_listed(request, view_kwargs):

@@ -11,15 +11,12 @@ page. A superuser's account is not theirs to open at all.
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
-from django_filters.fields import ModelMultipleChoiceField
 from wagtail.users.views import users
-
-from .url_converters import is_record_id
 
 NOT_YOURS = "Only a superuser can change this. Roles are given by a membership, under Trust, People's roles."
 SUPERUSER_ONLY_FIELDS = ("is_superuser", "groups")
@@ -109,27 +106,7 @@ class DeleteView(users.DeleteView):
             return redirect("wagtailusers_users:edit", self.object.pk)
 
 
-class RecordIdsChoiceField(ModelMultipleChoiceField):
-    """An id no record can have (past the largest 64-bit integer, say) is an invalid choice, not a query that
-    fails: Django's own check lets such a number through to the database, where SQLite refuses it (a 500)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            if not is_record_id(str(pk)):
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
-                )
-        return super()._check_values(value)
-
-
-class PeopleFilterSet(users.UserFilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["group"].field_class = RecordIdsChoiceField
-
-
 class PeopleViewSet(users.UserViewSet):
-    filterset_class = PeopleFilterSet
     add_view_class = CreateView
     edit_view_class = EditView
     delete_view_class = DeleteView

@@ -8,7 +8,7 @@ from conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
-NO_RECORD_CAN_HAVE = ["abc", "\x00", "-1", "9223372036854775808", "1" * 40, "١٢"]  # the last: Arabic-Indic digits
+NO_RECORD_CAN_HAVE = ["abc", "\x00", "-1", "9223372036854775808", "1" * 40, "1" * 5000, "١٢"]  # last: Arabic-Indic digits
 
 CHOSEN = ["/admin/documents/chooser/chosen/{}/", "/admin/images/chooser/chosen/{}/"]
 CHOSEN_MULTIPLE = [
@@ -87,6 +87,29 @@ def test_a_bulk_action_on_the_pages_under_a_page_still_asks_to_confirm(superuser
     parent = Page.objects.get(depth=2)
     response = superuser_client.get("/admin/bulk/wagtailcore/page/unpublish/", {"id": "all", "childOf": str(parent.pk)})
     assert response.status_code == 200
+
+
+LISTING_FILTERS = [
+    "/admin/pages/?content_type={}",
+    "/admin/pages/?owner={}",
+    "/admin/pages/?edited_by={}",
+    "/admin/pages/?site={}",
+    "/admin/forms/?owner={}",
+    "/admin/forms/results/?site={}",
+    "/admin/workflows/tasks/index/?content_type={}",
+    "/admin/workflows/tasks/index/results/?content_type={}",
+]
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "1" * 40, "1" * 5000])
+@pytest.mark.parametrize("address", LISTING_FILTERS)
+def test_a_listing_filtered_by_a_number_past_every_id_is_not_found(superuser_client, address, value):
+    assert superuser_client.get(address.format(value)).status_code == 404
+
+
+def test_a_listing_filtered_by_ids_that_exist_and_a_search_for_any_number_still_work(superuser_client, personas):
+    assert superuser_client.get(f"/admin/pages/?owner={personas.head.pk}").status_code == 200
+    assert superuser_client.get("/admin/pages/search/?q=" + "9" * 30).status_code == 200
 
 
 @pytest.mark.parametrize("address", CHOSEN)
