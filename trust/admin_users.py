@@ -9,11 +9,12 @@ from the link in their invitation (trust/invitations.py) or with "Forgotten your
 page. A superuser's account is not theirs to open at all.
 """
 
+import smtplib
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
 from wagtail.users.views import users
@@ -46,11 +47,16 @@ def form_class_for(request, form_class):
     return PeopleForm
 
 
+def refuse_superuser_to_others(user, people) -> None:
+    """A superuser's account is for superusers to change, alone or in bulk (trust/wagtail_hooks.py)."""
+    if not user.is_superuser and any(person.is_superuser for person in people):
+        raise PermissionDenied
+
+
 class RefuseSuperusersToOthers:
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        if self.object.is_superuser and not request.user.is_superuser:
-            raise PermissionDenied
+        refuse_superuser_to_others(request.user, [self.object])
 
 
 class CreateView(users.CreateView):
@@ -66,12 +72,19 @@ class EditView(RefuseSuperusersToOthers, users.EditView):
     def get_form_class(self):
         return form_class_for(self.request, super().get_form_class())
 
-    def save_instance(self):
-        person = super().save_instance()
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saved and committed
+        person = self.object
         if person.email != self.email_before and person != self.request.user:
-            notice = email_changed_notice(person, self.email_before, changed_by=self.request.user)
-            transaction.on_commit(notice.send)
-        return person
+            try:
+                email_changed_notice(person, self.email_before, changed_by=self.request.user).send()
+            except (OSError, smtplib.SMTPException):
+                messages.warning(
+                    self.request,
+                    f"Saved. The email telling {self.email_before} of the change could not be sent (the mail server "
+                    "did not answer): tell them yourself.",
+                )
+        return response
 
 
 def email_changed_notice(person, old_email, *, changed_by) -> EmailMessage:

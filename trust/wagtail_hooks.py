@@ -7,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from .access import has_role
+from .admin_users import refuse_superuser_to_others
 from .admin_views import import_staff_view
 from .enums import Role
 from .models import Membership, School
@@ -87,6 +88,7 @@ def refuse_superuser_bulk_actions(request, action_type, objects, action_class_in
     """Assigning a role (a group) in bulk, or acting on a superuser's account, is for superusers only."""
     if request.user.is_superuser or action_class_instance.model is not get_user_model():
         return None
-    if action_type == "assign_role" or any(obj.is_superuser for obj in objects):
+    if action_type == "assign_role":
         raise PermissionDenied
+    refuse_superuser_to_others(request.user, objects)
     return None

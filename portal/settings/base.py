@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "trust.middleware.RequireMFAMiddleware",
     "portal.admin_access.AdminAccessMiddleware",  # /admin/ without admin access: a 403 page, not a loop
-    "portal.admin_choosers.ChooserIdsMiddleware",  # a chooser's ids no record can have: 404
+    "portal.admin_ids.AdminIdsMiddleware",  # ids no record can have (choosers, bulk actions, filters): 404
     "trust.middleware.IdleSessionMiddleware",
     "trust.middleware.NoStoreForSignedInMiddleware",
     "casework.gate.CaseworkGateMiddleware",

@@ -24,7 +24,7 @@ CHOSEN_VIEWS = {"chosen", "chosen_multiple", "wagtailadmin_choose_page_chosen_mu
 BULK_ACTION_VIEW = "wagtail_bulk_action"
 
 
-class ChooserIdsMiddleware:
+class AdminIdsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
