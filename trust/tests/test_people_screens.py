@@ -230,3 +230,20 @@ def test_the_people_list_filtered_by_a_group_still_filters(client, personas):
     page = client.get(reverse("wagtailusers_users:index"), {"group": str(governors.pk)}).content.decode()
     assert "governor@symphony.example" in page
     assert "staff@symphony.example" not in page
+
+
+@pytest.mark.parametrize("who", ["staff", "governor", "dt", "head", "dpo", "nobody"])
+def test_only_the_trust_administrator_and_superusers_open_or_change_the_people_screens(client, personas, who):
+    client.raise_request_exception = False
+    sign_in(client, getattr(personas, who))
+    edit = reverse("wagtailusers_users:edit", args=[personas.staff.pk])
+    for response in (
+        client.get(reverse("wagtailusers_users:index")),
+        client.get(edit),
+        client.post(edit, _person_form(personas.staff, first_name="Renamed")),
+        client.get(reverse("wagtailusers_users:add")),
+    ):
+        assert response.status_code in (302, 403)
+        assert response.status_code == 403 or response.url in (reverse("wagtailadmin_home"), "/accounts/login/")
+    personas.staff.refresh_from_db()
+    assert personas.staff.first_name != "Renamed"
